@@ -1,0 +1,157 @@
+package auth
+
+import (
+	"errors"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Message keys for form errors. The server's templates translate them; the
+// English texts are Django's own.
+const (
+	MsgRequired         = "form.required"            // This field is required.
+	MsgInvalidLogin     = "login.invalid"            // Please enter a correct username and password. …
+	MsgInactive         = "login.inactive"           // This account is inactive.
+	MsgUsernameTaken    = "signup.username_taken"    // A user with that username already exists.
+	MsgUsernameInvalid  = "signup.username_invalid"  // Enter a valid username. …
+	MsgPasswordMismatch = "signup.password_mismatch" // The two password fields didn’t match.
+	MsgPasswordShort    = "signup.password_short"    // This password is too short. …
+	MsgPasswordLong     = "signup.password_long"     // This password is too long …
+	MsgDisplayNameLong  = "signup.display_name_long" // The display name is too long …
+)
+
+// Errors holds a form's error message keys: those about the whole form and
+// those about one field.
+type Errors struct {
+	Form   []string
+	Fields map[string][]string
+}
+
+func (e *Errors) add(field, key string) {
+	if field == "" {
+		e.Form = append(e.Form, key)
+		return
+	}
+	if e.Fields == nil {
+		e.Fields = map[string][]string{}
+	}
+	e.Fields[field] = append(e.Fields[field], key)
+}
+
+// Empty reports whether there are no errors.
+func (e Errors) Empty() bool { return len(e.Form) == 0 && len(e.Fields) == 0 }
+
+// LoginForm is Django's AuthenticationForm: it validates presence, then
+// authenticates, and on success holds the user (GetUser).
+type LoginForm struct {
+	Username string
+	Password string // kept only for this request; never re-shown
+	Errors   Errors
+	user     User
+}
+
+// ParseLoginForm reads the posted fields.
+func ParseLoginForm(v url.Values) *LoginForm {
+	return &LoginForm{Username: v.Get("username"), Password: v.Get("password")}
+}
+
+// Valid validates and authenticates. On failure the only message is
+// Django's generic one: it never says which field was wrong.
+func (f *LoginForm) Valid(users *Users) bool {
+	if f.Username == "" {
+		f.Errors.add("username", MsgRequired)
+	}
+	if f.Password == "" {
+		f.Errors.add("password", MsgRequired)
+	}
+	if !f.Errors.Empty() {
+		return false
+	}
+	u, err := users.Authenticate(f.Username, f.Password)
+	switch {
+	case errors.Is(err, ErrInactive):
+		f.Errors.add("", MsgInactive)
+	case err != nil:
+		f.Errors.add("", MsgInvalidLogin)
+	default:
+		f.user = u
+	}
+	return f.Errors.Empty()
+}
+
+// GetUser returns the authenticated user once Valid returned true
+// (AuthenticationForm.get_user()).
+func (f *LoginForm) GetUser() User { return f.user }
+
+// SignupForm is a UserCreationForm for the custom user model.
+type SignupForm struct {
+	Username    string
+	DisplayName string
+	Password1   string
+	Password2   string
+	Errors      Errors
+}
+
+// ParseSignupForm reads the posted fields.
+func ParseSignupForm(v url.Values) *SignupForm {
+	return &SignupForm{
+		Username:    strings.TrimSpace(v.Get("username")),
+		DisplayName: strings.TrimSpace(v.Get("display_name")),
+		Password1:   v.Get("password1"),
+		Password2:   v.Get("password2"),
+	}
+}
+
+// Django's UnicodeUsernameValidator, restricted to ASCII for a sandbox whose
+// user names appear in logs and cookies' neighbours.
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{1,150}$`)
+
+// maxDisplayName bounds the display name (in characters).
+const maxDisplayName = 80
+
+// Save validates the form and creates the user; it returns false with
+// Errors set when the form must be shown again.
+func (f *SignupForm) Save(users *Users) (User, bool) {
+	switch {
+	case f.Username == "":
+		f.Errors.add("username", MsgRequired)
+	case !usernamePattern.MatchString(f.Username):
+		f.Errors.add("username", MsgUsernameInvalid)
+	default:
+		if _, taken := users.ByUsername(f.Username); taken {
+			f.Errors.add("username", MsgUsernameTaken)
+		}
+	}
+	if utf8.RuneCountInString(f.DisplayName) > maxDisplayName || !utf8.ValidString(f.DisplayName) {
+		f.Errors.add("display_name", MsgDisplayNameLong)
+	}
+	switch {
+	case f.Password1 == "":
+		f.Errors.add("password1", MsgRequired)
+	case utf8.RuneCountInString(f.Password1) < MinPasswordLength:
+		f.Errors.add("password2", MsgPasswordShort)
+	case len(f.Password1) > maxPasswordBytes:
+		f.Errors.add("password2", MsgPasswordLong)
+	}
+	switch {
+	case f.Password2 == "":
+		f.Errors.add("password2", MsgRequired)
+	case f.Password1 != "" && f.Password1 != f.Password2:
+		f.Errors.add("password2", MsgPasswordMismatch)
+	}
+	if !f.Errors.Empty() {
+		return User{}, false
+	}
+	u, err := users.Create(f.Username, f.DisplayName, f.Password1)
+	if errors.Is(err, ErrUsernameTaken) { // lost a race with another sign-up
+		f.Errors.add("username", MsgUsernameTaken)
+		return User{}, false
+	}
+	if err != nil {
+		f.Errors.add("password2", MsgPasswordLong)
+		return User{}, false
+	}
+	return u, true
+}

@@ -1,0 +1,236 @@
+// Package auth is Cookie Lab's authentication system, modelled on
+// django.contrib.auth: the custom user model and its in-memory store,
+// password hashing, the login and sign-up forms, Login / Logout, the current
+// user of each request and RequireLogin.
+//
+// It stores only two keys in the session, as Django does: the user's id and a
+// hash derived from the user's password hash, so a password change ends the
+// user's other sessions.
+package auth
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// User is Cookie Lab's custom user model (Django: a subclass of AbstractUser
+// named by AUTH_USER_MODEL). The rest of the package works through it, so a
+// field can be added here without touching login or logout.
+type User struct {
+	ID           string
+	Username     string
+	DisplayName  string
+	PasswordHash string // bcrypt; never the password
+	DateJoined   time.Time
+	LastLogin    time.Time // zero until the first login
+	IsActive     bool
+}
+
+// ShortName is what the site greets the user with: the display name, else
+// the username (Django's get_short_name, falling back like its templates do).
+func (u User) ShortName() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// Errors returned by the user store.
+var (
+	ErrUsernameTaken = errors.New("auth: username taken")
+	ErrNoSuchUser    = errors.New("auth: no such user")
+)
+
+// MinPasswordLength is Django's MinimumLengthValidator default.
+const MinPasswordLength = 8
+
+// maxPasswordBytes is bcrypt's input limit: longer passwords are refused
+// rather than silently truncated.
+const maxPasswordBytes = 72
+
+// Users is the in-memory user store. It is safe for concurrent use.
+type Users struct {
+	cost int
+	now  func() time.Time
+
+	mu     sync.RWMutex
+	byID   map[string]*User
+	byName map[string]string // username → id
+	nextID int
+	// dummyHash is compared against when a username is unknown, so an unknown
+	// user costs the same bcrypt work as a wrong password (no timing oracle).
+	dummyHash []byte
+}
+
+// UsersOptions configures NewUsers.
+type UsersOptions struct {
+	Cost int              // bcrypt cost; default bcrypt.DefaultCost (tests use bcrypt.MinCost)
+	Now  func() time.Time // default time.Now
+}
+
+// NewUsers returns an empty store.
+func NewUsers(opts UsersOptions) *Users {
+	if opts.Cost == 0 {
+		opts.Cost = bcrypt.DefaultCost
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dummy, err := bcrypt.GenerateFromPassword([]byte("cookie-lab-dummy-password"), opts.Cost)
+	if err != nil {
+		panic("auth: bcrypt: " + err.Error()) // only on an invalid cost: a programming error
+	}
+	return &Users{
+		cost:      opts.Cost,
+		now:       opts.Now,
+		byID:      map[string]*User{},
+		byName:    map[string]string{},
+		dummyHash: dummy,
+	}
+}
+
+// DemoAccounts are seeded at start and shown on the login page. They have
+// no display name, so the header greets them by username ("Hello, alice");
+// the sign-up lesson shows the display name at work.
+var DemoAccounts = []struct{ Username, DisplayName, Password string }{
+	{"alice", "", "wonderland"},
+	{"bob", "", "builder"},
+}
+
+// NewSeededUsers returns a store holding the demo accounts.
+func NewSeededUsers(opts UsersOptions) (*Users, error) {
+	users := NewUsers(opts)
+	for _, d := range DemoAccounts {
+		if _, err := users.Create(d.Username, d.DisplayName, d.Password); err != nil {
+			return nil, err
+		}
+	}
+	return users, nil
+}
+
+// Create stores a new active user with the password hashed.
+func (s *Users) Create(username, displayName, password string) (User, error) {
+	hash, err := s.hash(password)
+	if err != nil {
+		return User{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.byName[username]; taken {
+		return User{}, ErrUsernameTaken
+	}
+	s.nextID++
+	u := &User{
+		ID:           strconv.Itoa(s.nextID),
+		Username:     username,
+		DisplayName:  displayName,
+		PasswordHash: string(hash),
+		DateJoined:   s.now().UTC(),
+		IsActive:     true,
+	}
+	s.byID[u.ID] = u
+	s.byName[username] = u.ID
+	return *u, nil
+}
+
+func (s *Users) hash(password string) ([]byte, error) {
+	if len(password) > maxPasswordBytes || !utf8.ValidString(password) {
+		return nil, errors.New("auth: password too long or not UTF-8")
+	}
+	return bcrypt.GenerateFromPassword([]byte(password), s.cost)
+}
+
+// Get returns the user with the given id.
+func (s *Users) Get(id string) (User, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// ByUsername returns the user with the given username (case-sensitive, as
+// Django's default ModelBackend is).
+func (s *Users) ByUsername(username string) (User, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.byName[username]
+	if !ok {
+		return User{}, false
+	}
+	return *s.byID[id], true
+}
+
+// All returns every user ordered by id.
+func (s *Users) All() []User {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]User, 0, len(s.byID))
+	for _, u := range s.byID {
+		out = append(out, *u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, _ := strconv.Atoi(out[i].ID)
+		b, _ := strconv.Atoi(out[j].ID)
+		return a < b
+	})
+	return out
+}
+
+// Authenticate returns the active user whose password matches. It does the
+// same bcrypt work whether or not the username exists. An inactive user with
+// the right password gets ErrInactive; everything else ErrInvalidLogin.
+func (s *Users) Authenticate(username, password string) (User, error) {
+	u, ok := s.ByUsername(username)
+	hash := s.dummyHash
+	if ok {
+		hash = []byte(u.PasswordHash)
+	}
+	// bcrypt compares in constant time.
+	err := bcrypt.CompareHashAndPassword(hash, []byte(password))
+	switch {
+	case !ok || err != nil:
+		return User{}, ErrInvalidLogin
+	case !u.IsActive:
+		return User{}, ErrInactive
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password hash.
+func (s *Users) SetPassword(id, password string) (User, error) {
+	hash, err := s.hash(password)
+	if err != nil {
+		return User{}, err
+	}
+	return s.update(id, func(u *User) { u.PasswordHash = string(hash) })
+}
+
+// SetActive marks a user active or inactive.
+func (s *Users) SetActive(id string, active bool) (User, error) {
+	return s.update(id, func(u *User) { u.IsActive = active })
+}
+
+// recordLogin sets LastLogin (Django's update_last_login signal handler).
+func (s *Users) recordLogin(id string) (User, error) {
+	return s.update(id, func(u *User) { u.LastLogin = s.now().UTC() })
+}
+
+func (s *Users) update(id string, change func(*User)) (User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return User{}, ErrNoSuchUser
+	}
+	change(u)
+	return *u, nil
+}

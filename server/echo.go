@@ -1,0 +1,168 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"cookielab/wasm/state"
+)
+
+// The echo shows the panel what a POST did, although the browser follows
+// its redirect before any script runs: the panel adds a random nonce to the
+// form (field _echo) or to a fetch (header X-Cookielab-Echo); the response's
+// status, Location, Set-Cookie lines and session events are kept under that
+// nonce, and GET /api/state?echo=NONCE hands them over once. Nothing is
+// kept for a request without a nonce, and no cookie is involved.
+
+const (
+	echoField  = "_echo"
+	echoHeader = "X-Cookielab-Echo"
+)
+
+// validNonce accepts 16–64 characters of base64url or hex: what the panel
+// sends (128 random bits), and nothing a log or a map should not hold.
+func validNonce(n string) bool {
+	if len(n) < 16 || len(n) > 64 {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// echoStore keeps echoes for a short time, bounded in number: the oldest
+// goes first when it is full.
+type echoStore struct {
+	now func() time.Time
+	ttl time.Duration
+	max int
+
+	mu    sync.Mutex
+	byKey map[string]echoEntry
+	order []string // insertion order, for eviction
+}
+
+type echoEntry struct {
+	echo    state.Echo
+	expires time.Time
+}
+
+func newEchoStore(now func() time.Time, ttl time.Duration, max int) *echoStore {
+	return &echoStore{now: now, ttl: ttl, max: max, byKey: map[string]echoEntry{}}
+}
+
+func (s *echoStore) put(nonce string, e state.Echo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	// Drop expired and surplus entries from the front of the queue.
+	for len(s.order) > 0 {
+		first, ok := s.byKey[s.order[0]]
+		if ok && len(s.byKey) < s.max && first.expires.After(now) {
+			break
+		}
+		delete(s.byKey, s.order[0])
+		s.order = s.order[1:]
+	}
+	if _, dup := s.byKey[nonce]; !dup {
+		s.order = append(s.order, nonce)
+	}
+	s.byKey[nonce] = echoEntry{echo: e, expires: now.Add(s.ttl)}
+}
+
+// take returns the echo kept under nonce and forgets it.
+func (s *echoStore) take(nonce string) (state.Echo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.byKey[nonce]
+	if !ok {
+		return state.Echo{}, false
+	}
+	delete(s.byKey, nonce)
+	if i := slices.Index(s.order, nonce); i >= 0 {
+		s.order = slices.Delete(s.order, i, i+1)
+	}
+	if !e.expires.After(s.now()) {
+		return state.Echo{}, false
+	}
+	return e.echo, true
+}
+
+// echoWriter snapshots the response as its header goes out: by then the
+// session middleware (inside) has committed and added its Set-Cookie.
+type echoWriter struct {
+	http.ResponseWriter
+	r       *http.Request
+	s       *Server
+	trace   *trace
+	nonce   string
+	written bool
+}
+
+func (w *echoWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		e := w.s.snapshot(w.ResponseWriter.Header(), w.r, w.trace)
+		e.Status = code
+		e.Location = w.ResponseWriter.Header().Get("Location")
+		w.s.echoes.put(w.nonce, e)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *echoWriter) Write(b []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *echoWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withEcho starts the request's trace and, for a state-changing request
+// that carries a nonce, keeps its echo.
+func (s *Server) withEcho(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := &trace{}
+		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		nonce := r.Header.Get(echoHeader)
+		if nonce == "" && r.PostForm != nil {
+			nonce = r.PostForm.Get(echoField)
+		}
+		if !validNonce(nonce) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&echoWriter{ResponseWriter: w, r: r, s: s, trace: t, nonce: nonce}, r)
+	})
+}
+
+// snapshot describes what this response has done so far.
+func (s *Server) snapshot(h http.Header, r *http.Request, t *trace) state.Echo {
+	e := state.Echo{
+		Method:    r.Method,
+		Path:      r.URL.Path,
+		SetCookie: slices.Clone(h.Values("Set-Cookie")),
+		At:        s.now().UTC(),
+	}
+	if e.SetCookie == nil {
+		e.SetCookie = []string{}
+	}
+	if t != nil && t.sess != nil {
+		e.Events = t.sess.Events()
+	}
+	if e.Events == nil {
+		e.Events = []state.Event{}
+	}
+	return e
+}
