@@ -160,5 +160,5 @@
     tick();
   };
 
-  show(current, current > 1);
+  show(current, false);
 })();

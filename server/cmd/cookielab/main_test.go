@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRun starts the real server on port 0, waits for /healthz, then stops
+// it the way SIGINT does (the context ends) and expects a clean shutdown.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	env := map[string]string{"COOKIELAB_SESSION_KEYS": strings.Repeat("ab", 32)}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	line, err := bufio.NewReader(stdoutR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the start line: %v (run: %v)", err, <-done)
+	}
+	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
+	go io.Copy(io.Discard, stdoutR)
+
+	var res *http.Response
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if res, err = http.Get(url + "healthz"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("GET /healthz: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || string(body) != "ok\n" {
+		t.Fatalf("healthz: %d %q", res.StatusCode, body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after the context ended")
+	}
+}
+
+func TestRunRejectsBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, nil, "flag provided but not defined"},
+		{"bad env duration", nil, map[string]string{"COOKIELAB_IDLE_TIMEOUT": "soon"}, "COOKIELAB_IDLE_TIMEOUT"},
+		{"zero lifetime", []string{"-lifetime", "0s"}, nil, "must be positive"},
+		{"bad key", []string{"-session-keys", "not a key!"}, nil, "neither hex nor base64"},
+		{"short key", []string{"-session-keys", "abcd"}, nil, "32"},
+		{"address in use or invalid", []string{"-addr", "256.0.0.1:99999"}, nil, "listen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
