@@ -43,26 +43,28 @@ func (s *Server) router() *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
+	// Pages answer HEAD as well as GET (net/http drops the body).
+	get := []string{http.MethodGet, http.MethodHead}
 
 	// For everyone.
-	r.Handle("/", s.handleIndex()).Methods(http.MethodGet)
-	r.Handle("/lessons/{slug}", s.handleLesson()).Methods(http.MethodGet)
-	r.Handle("/login", s.handleLoginForm()).Methods(http.MethodGet)
+	r.Handle("/", s.handleIndex()).Methods(get...)
+	r.Handle("/lessons/{slug}", s.handleLesson()).Methods(get...)
+	r.Handle("/login", s.handleLoginForm()).Methods(get...)
 	r.Handle("/login", s.handleLogin()).Methods(http.MethodPost)
-	r.Handle("/signup", s.handleSignupForm()).Methods(http.MethodGet)
+	r.Handle("/signup", s.handleSignupForm()).Methods(get...)
 	r.Handle("/signup", s.handleSignup()).Methods(http.MethodPost)
 	r.Handle("/logout", s.handleLogout()).Methods(http.MethodPost)
 	r.Handle("/prefs", s.handlePrefs()).Methods(http.MethodPost)
-	r.Handle("/api/state", s.handleState()).Methods(http.MethodGet)
+	r.Handle("/api/state", s.handleState()).Methods(get...)
 
 	// The playground the lessons use.
 	r.Handle("/lab/session", s.handleLabSession()).Methods(http.MethodPost)
 	r.Handle("/lab/cookie", s.handleLabCookie()).Methods(http.MethodPost)
 	r.Handle("/lab/tracking", s.handleLabTracking()).Methods(http.MethodPost)
-	r.Handle("/lab/request", s.handleLabRequest()).Methods(http.MethodGet)
-	r.Handle("/lab/template", s.handleLabTemplate()).Methods(http.MethodGet)
+	r.Handle("/lab/request", s.handleLabRequest()).Methods(get...)
+	r.Handle("/lab/template", s.handleLabTemplate()).Methods(get...)
 
 	// Login required.
-	r.Handle("/me", auth.RequireLogin(s.handleMe())).Methods(http.MethodGet)
+	r.Handle("/me", auth.RequireLogin(s.handleMe())).Methods(get...)
 	return r
 }
