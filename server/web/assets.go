@@ -9,32 +9,49 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// static holds the site's CSS and scripts and, once `make panel` has run,
-// panel.wasm, its gzip and brotli copies and wasm_exec.js.
+// static holds the site's CSS and scripts and, once the panel is built
+// (make run), panel.wasm, its gzip and brotli copies and wasm_exec.js.
 //
 //go:embed static
 var static embed.FS
 
-// PanelBuilt reports whether panel.wasm was embedded, so a page can say how
-// to build it instead of failing to load it.
+// PanelBuilt reports whether the panel was embedded (panel.wasm and the Go
+// loader wasm_exec.js), so a page can say how to build it instead of
+// failing to load it.
 func PanelBuilt() bool {
-	_, err := fs.Stat(static, "static/panel.wasm")
-	return err == nil
+	for _, name := range []string{"static/panel.wasm", "static/wasm_exec.js"} {
+		if _, err := fs.Stat(static, name); err != nil {
+			return false
+		}
+	}
+	return true
 }
+
+// Static serves the embedded static files (mount it with
+// http.StripPrefix("/static/", …)); see newStatic.
+func Static() http.Handler { return staticHandler() }
+
+var staticHandler = sync.OnceValue(func() http.Handler {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return newStatic(sub)
+})
 
 // asset is one file ready to serve: its content type, strong ETag and any
 // precompressed variants.
 type asset struct {
-	name     string
 	body     []byte
 	ctype    string
 	etag     string
-	variants []variant // best first
+	variants []variant // brotli first
 }
 
 type variant struct {
@@ -43,100 +60,147 @@ type variant struct {
 	etag     string
 }
 
-var (
-	assetsOnce sync.Once
-	assets     map[string]*asset
-)
+// encodings are the precompressed copies looked for beside each file, in
+// order of preference.
+var encodings = []struct{ ext, name string }{{".br", "br"}, {".gz", "gzip"}}
 
-func loadAssets() {
-	assets = map[string]*asset{}
-	fs.WalkDir(static, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+// newStatic serves the files of fsys. A file with a precompressed copy
+// (FILE.br, FILE.gz, made by ./precompress) is sent compressed when
+// Accept-Encoding allows it, brotli first, with Vary: Accept-Encoding; the
+// copies are not served under their own names. Every response carries a
+// strong ETag (a hash of the bytes sent) and Cache-Control: no-cache, so a
+// browser revalidates and gets a 304 instead of the file again. Unknown
+// files get a 404.
+func newStatic(fsys fs.FS) http.Handler {
+	assets := map[string]*asset{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || isVariant(p) {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		if strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".br") {
-			return nil
-		}
-		body, err := fs.ReadFile(static, p)
+		body, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
-		a := &asset{name: name, body: body, ctype: contentType(name), etag: etagOf(body)}
-		for _, enc := range []struct{ ext, name string }{{".br", "br"}, {".gz", "gzip"}} {
-			if b, err := fs.ReadFile(static, p+enc.ext); err == nil {
-				a.variants = append(a.variants, variant{encoding: enc.name, body: b, etag: strings.TrimSuffix(a.etag, `"`) + "-" + enc.name + `"`})
+		a := &asset{body: body, ctype: contentType(p), etag: etagOf(body)}
+		for _, enc := range encodings {
+			if b, err := fs.ReadFile(fsys, p+enc.ext); err == nil {
+				a.variants = append(a.variants, variant{encoding: enc.name, body: b, etag: etagOf(b)})
 			}
 		}
-		assets[name] = a
+		assets[p] = a
 		return nil
+	})
+	if err != nil {
+		panic(err) // embedded files are always readable
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD")
+			http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		a, ok := assets[r.URL.Path]
+		if !ok {
+			http.Error(w, "404 page not found: no such static file", http.StatusNotFound)
+			return
+		}
+		h.Set("Content-Type", a.ctype)
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		body, etag := a.body, a.etag
+		if len(a.variants) > 0 {
+			h.Add("Vary", "Accept-Encoding")
+			if v := pickVariant(a.variants, r.Header.Values("Accept-Encoding")); v != nil {
+				h.Set("Content-Encoding", v.encoding)
+				body, etag = v.body, v.etag
+			}
+		}
+		h.Set("ETag", etag)
+		// ServeContent leaves Content-Length out when Content-Encoding is set
+		// (for writers that compress on the fly); ours are precompressed. It
+		// drops or replaces the header for a 304, a range or an error.
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 	})
 }
 
+func isVariant(name string) bool {
+	for _, enc := range encodings {
+		if strings.HasSuffix(name, enc.ext) {
+			return true
+		}
+	}
+	return false
+}
+
 func contentType(name string) string {
-	switch path.Ext(name) {
+	switch ext := path.Ext(name); ext {
 	case ".wasm":
 		return "application/wasm"
 	case ".js":
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
-	}
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
+	case ".svg":
+		return "image/svg+xml"
+	default:
+		if t := mime.TypeByExtension(ext); t != "" {
+			return t
+		}
 	}
 	return "application/octet-stream"
 }
 
 func etagOf(b []byte) string {
 	sum := sha256.Sum256(b)
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }
 
-// Static serves the embedded static files (mount it with
-// http.StripPrefix("/static/", …)). A file with a precompressed copy is sent
-// compressed when Accept-Encoding allows (brotli first); every response has
-// a strong ETag and Cache-Control: no-cache, so a browser revalidates and
-// gets a 304 instead of the file again.
-func Static() http.Handler {
-	assetsOnce.Do(loadAssets)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := assets[r.URL.Path]
-		if !ok {
-			http.Error(w, "404 page not found: no such static file", http.StatusNotFound)
-			return
+// pickVariant chooses the precompressed copy the Accept-Encoding header
+// values allow with the highest q-value (ties go to the earlier variant,
+// brotli); nil means identity.
+func pickVariant(variants []variant, header []string) *variant {
+	var best *variant
+	bestQ := 0.0
+	for i := range variants {
+		if q := acceptQ(header, variants[i].encoding); q > bestQ {
+			best, bestQ = &variants[i], q
 		}
-		h := w.Header()
-		h.Set("Content-Type", a.ctype)
-		h.Set("Cache-Control", "no-cache")
-		body, etag := a.body, a.etag
-		if len(a.variants) > 0 {
-			h.Set("Vary", "Accept-Encoding")
-			accepted := r.Header.Get("Accept-Encoding")
-			for _, v := range a.variants {
-				if acceptsEncoding(accepted, v.encoding) {
-					h.Set("Content-Encoding", v.encoding)
-					body, etag = v.body, v.etag
-					break
+	}
+	return best
+}
+
+// acceptQ is the q-value that Accept-Encoding gives enc: its own entry's,
+// else the "*" entry's, else 0 (RFC 9110, section 12.5.3).
+func acceptQ(header []string, enc string) float64 {
+	q, wildcard := -1.0, -1.0
+	for _, line := range header {
+		for part := range strings.SplitSeq(line, ",") {
+			name, params, _ := strings.Cut(part, ";")
+			name = strings.TrimSpace(name)
+			v := 1.0
+			for p := range strings.SplitSeq(params, ";") {
+				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+				if strings.EqualFold(strings.TrimSpace(k), "q") {
+					f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+					if err != nil || f < 0 || f > 1 {
+						f = 0 // a malformed weight refuses rather than guesses
+					}
+					v = f
 				}
 			}
+			switch {
+			case strings.EqualFold(name, enc):
+				q = v
+			case name == "*":
+				wildcard = v
+			}
 		}
-		h.Set("ETag", etag)
-		// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-	})
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header allows enc
-// (present and not q=0).
-func acceptsEncoding(header, enc string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), enc) {
-			continue
-		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
 	}
-	return false
+	if q < 0 {
+		q = wildcard
+	}
+	return max(q, 0)
 }

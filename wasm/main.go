@@ -1,0 +1,343 @@
+//go:build js && wasm
+
+// Command wasm is the Cookie Lab panel, compiled to WebAssembly: the thin
+// syscall/js glue that reads the page (document.cookie, #panel[data-echo]),
+// fetches GET /api/state, keeps the panel's memory in sessionStorage, hooks
+// form submissions for echoes, ticks the countdowns, and puts package
+// panel's element trees into #panel. See README.md for the data flow and
+// the DOM contract.
+package main
+
+import (
+	"strconv"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"cookielab/wasm/panel"
+	"cookielab/wasm/state"
+)
+
+func main() {
+	root := document.Call("getElementById", "panel")
+	if root.Type() != js.TypeObject {
+		return // no panel on this page: do nothing
+	}
+	p := mount(root)
+	p.refresh("")
+	p.loop()
+	p.unmount()
+}
+
+// app is one page's panel. The goroutine running loop owns the fields that
+// refresh and tick use; the other callbacks hand work to it through
+// channels, except the collapse toggle, which alone uses root's
+// data-collapsed, toggle and collapsed.
+type app struct {
+	root, body, toggle js.Value
+	lang               string
+	collapsed          bool
+
+	pageEcho   *state.Echo
+	actionEcho *state.Echo
+	skew       time.Duration // the server's clock minus the browser's
+	lastCookie string        // document.cookie at the last refresh
+	renders    int
+	tries      map[string]int // refreshes made for a countdown at zero, by deadline
+	nextTry    time.Time
+
+	kick      chan struct{} // refresh (page restored from the back-forward cache)
+	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
+	quit      chan struct{}
+	quitOnce  sync.Once
+	listeners []listener
+}
+
+type listener struct {
+	target  js.Value
+	event   string
+	fn      js.Func
+	capture bool
+}
+
+// listen adds an event listener that stays until unmount.
+func (p *app) listen(target js.Value, event string, capture bool, f func(ev js.Value)) {
+	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		f(arg0(args))
+		return nil
+	})
+	target.Call("addEventListener", event, fn, capture)
+	p.listeners = append(p.listeners, listener{target, event, fn, capture})
+}
+
+func mount(root js.Value) *app {
+	lang := root.Call("getAttribute", "data-lang")
+	if lang.Type() != js.TypeString || lang.String() == "" {
+		lang = document.Get("documentElement").Get("lang")
+	}
+	p := &app{
+		root:     root,
+		lang:     panel.Lang(lang.String()),
+		pageEcho: decodeEcho(root.Call("getAttribute", "data-echo")),
+		tries:    map[string]int{},
+		kick:     make(chan struct{}, 1),
+		nonces:   make(chan string, 4),
+		quit:     make(chan struct{}),
+	}
+	p.collapsed = localStorage.get(panel.KeyCollapsed) == "1"
+	head := build(panel.Header(p.lang, p.collapsed))
+	p.toggle = head.Call("querySelector", "[data-action=toggle]")
+	p.body = document.Call("createElement", "div")
+	p.body.Set("id", "cl-body")
+	p.body.Set("className", "cl-body")
+	root.Call("replaceChildren", head, p.body) // drops the <noscript> note
+	root.Get("classList").Call("add", "cl-panel")
+	root.Call("setAttribute", "data-lang", p.lang)
+	root.Call("setAttribute", "data-collapsed", strconv.FormatBool(p.collapsed))
+
+	window := global
+	p.listen(p.toggle, "click", false, func(js.Value) { p.setCollapsed(!p.collapsed) })
+	p.listen(document, "submit", true, onSubmit)
+	p.listen(document, panel.EchoRefresh, false, func(ev js.Value) {
+		nonce := ""
+		if d := ev.Get("detail"); d.Type() == js.TypeObject {
+			if n := d.Get("echo"); n.Type() == js.TypeString {
+				nonce = n.String()
+			}
+		}
+		select {
+		case p.nonces <- nonce:
+		default: // a burst: the refreshes already queued will show it
+		}
+	})
+	p.listen(window, "pageshow", false, func(ev js.Value) {
+		if ev.Get("persisted").Truthy() { // back from the back-forward cache
+			select {
+			case p.kick <- struct{}{}:
+			default:
+			}
+		}
+	})
+	p.listen(window, "pagehide", false, func(ev js.Value) {
+		if !ev.Get("persisted").Truthy() { // the page is going away for good
+			p.quitOnce.Do(func() { close(p.quit) })
+		}
+	})
+	return p
+}
+
+func decodeEcho(attr js.Value) *state.Echo {
+	if attr.Type() != js.TypeString {
+		return nil
+	}
+	return panel.DecodeEcho(parseJSON(attr.String()))
+}
+
+// unmount removes every listener and releases its callback.
+func (p *app) unmount() {
+	for _, l := range p.listeners {
+		l.target.Call("removeEventListener", l.event, l.fn, l.capture)
+		l.fn.Release()
+	}
+	p.listeners = nil
+}
+
+func (p *app) setCollapsed(c bool) {
+	p.collapsed = c
+	v := "0"
+	label, expanded := panel.L(p.lang, "panel.hide"), "true"
+	if c {
+		v = "1"
+		label, expanded = panel.L(p.lang, "panel.show"), "false"
+	}
+	localStorage.set(panel.KeyCollapsed, v)
+	p.root.Call("setAttribute", "data-collapsed", strconv.FormatBool(c))
+	p.toggle.Set("textContent", label)
+	p.toggle.Call("setAttribute", "aria-expanded", expanded)
+}
+
+// loop runs until the page goes away: refreshes on request and ticks the
+// countdowns every second.
+func (p *app) loop() {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.quit:
+			return
+		case <-p.kick:
+			p.refresh("")
+		case nonce := <-p.nonces:
+			p.refresh(nonce)
+		case <-tick.C:
+			p.tick()
+		}
+	}
+}
+
+func (p *app) now() time.Time { return time.Now().Add(p.skew) }
+
+// tick updates the countdowns, re-fetches the state when one reaches zero
+// (the server then reports the expiry; a few tries in case the clocks
+// disagree) or when document.cookie changed (a cookie expired in the jar, or
+// a script wrote one).
+func (p *app) tick() {
+	if document.Get("cookie").String() != p.lastCookie {
+		p.refresh("")
+		return
+	}
+	now := p.now()
+	list := p.body.Call("querySelectorAll", "["+panel.DeadlineAttr+"]")
+	for i, n := 0, list.Length(); i < n; i++ {
+		el := list.Index(i)
+		attr := el.Call("getAttribute", panel.DeadlineAttr).String()
+		deadline, err := time.Parse(time.RFC3339Nano, attr)
+		if err != nil {
+			continue
+		}
+		left := deadline.Sub(now)
+		el.Set("textContent", panel.Countdown(left, p.lang))
+		if left > 0 {
+			continue
+		}
+		el.Call("setAttribute", "data-expired", "true")
+		if p.tries[attr] < 3 && !now.Before(p.nextTry) {
+			p.tries[attr]++
+			p.nextTry = now.Add(2 * time.Second)
+			p.refresh("")
+			return
+		}
+	}
+}
+
+// refresh fetches GET /api/state (collecting the echo of nonce, or of the
+// form submitted just before this page) and renders.
+func (p *app) refresh(nonce string) {
+	pending := sessionStorage.get(panel.KeyPendingEcho)
+	if nonce == "" {
+		nonce = pending
+	}
+	p.lastCookie = document.Get("cookie").String()
+	in := panel.Input{
+		Lang:           p.lang,
+		DocumentCookie: p.lastCookie,
+		PageEcho:       p.pageEcho,
+		Prev:           panel.DecodeSnapshot(parseJSON(sessionStorage.get(panel.KeySnapshot))),
+		Timeline:       panel.DecodeEvents(parseJSON(sessionStorage.get(panel.KeyTimeline))),
+		SessionCookies: panel.DecodeStrings(parseJSON(sessionStorage.get(panel.KeySessionCookies))),
+	}
+	st, err := fetchState(panel.StateURL(nonce))
+	if err != nil {
+		in.Err = err.Error()
+	} else {
+		// The server hands an echo over once: forget the nonce now that the
+		// request got through (not before: a page left mid-fetch keeps it for
+		// the next), unless a form has since put a newer one there.
+		if pending != "" && sessionStorage.get(panel.KeyPendingEcho) == pending {
+			sessionStorage.remove(panel.KeyPendingEcho)
+		}
+		if !st.Now.IsZero() {
+			p.skew = time.Until(st.Now)
+		}
+		if st.Echo != nil {
+			p.actionEcho = st.Echo
+		}
+		in.State = &st
+	}
+	in.ActionEcho, in.Now = p.actionEcho, p.now()
+	p.render(panel.Build(in))
+}
+
+func (p *app) render(m panel.Model) {
+	p.body.Call("replaceChildren", buildAll(panel.Render(m))...)
+	if m.Snapshot != nil {
+		sessionStorage.set(panel.KeySnapshot, stringify(panel.EncodeSnapshot(*m.Snapshot)))
+	}
+	sessionStorage.set(panel.KeyTimeline, stringify(panel.EncodeEvents(m.StoreTimeline)))
+	sessionStorage.set(panel.KeySessionCookies, stringify(panel.EncodeStrings(m.SessionCookies)))
+	if m.Err != "" {
+		p.root.Call("setAttribute", "data-error", m.Err)
+	} else {
+		p.root.Call("removeAttribute", "data-error")
+	}
+	p.renders++
+	p.root.Call("setAttribute", "data-ready", strconv.Itoa(p.renders))
+}
+
+// fetchState fetches and decodes GET /api/state.
+func fetchState(url string) (state.State, error) {
+	opts := map[string]any{
+		"credentials": "same-origin",
+		"cache":       "no-store",
+		"headers":     map[string]any{"Accept": "application/json"},
+	}
+	if t := global.Get("AbortSignal").Get("timeout"); t.Type() == js.TypeFunction {
+		opts["signal"] = global.Get("AbortSignal").Call("timeout", 10000)
+	}
+	resp, err := await(global.Call("fetch", url, opts))
+	if err != nil {
+		return state.State{}, err
+	}
+	if !resp.Get("ok").Bool() {
+		return state.State{}, httpError(resp.Get("status").Int())
+	}
+	body, err := await(resp.Call("json"))
+	if err != nil {
+		return state.State{}, err
+	}
+	return panel.DecodeState(jsValue{body}), nil
+}
+
+type httpError int
+
+func (e httpError) Error() string { return "HTTP " + strconv.Itoa(int(e)) }
+
+// onSubmit gives a same-origin POST form a fresh echo nonce in a hidden
+// _echo field and remembers it, so the next page can collect what that
+// POST did. It only adds a field: the form submits natively as it would
+// without JavaScript.
+func onSubmit(ev js.Value) {
+	form := ev.Get("target")
+	if form.Type() != js.TypeObject || form.Get("nodeName").String() != "FORM" {
+		return
+	}
+	method, action := attr(form, "method"), attr(form, "action")
+	if s := ev.Get("submitter"); s.Type() == js.TypeObject {
+		if s.Call("hasAttribute", "formmethod").Bool() {
+			method = attr(s, "formmethod")
+		}
+		if s.Call("hasAttribute", "formaction").Bool() {
+			action = attr(s, "formaction")
+		}
+	}
+	origin := global.Get("location").Get("origin").String()
+	actionOrigin := ""
+	if try(func() {
+		actionOrigin = global.Get("URL").New(action, document.Get("baseURI")).Get("origin").String()
+	}) != nil || !panel.WantsEcho(method, actionOrigin, origin) {
+		return
+	}
+	buf := global.Get("Uint8Array").New(panel.NonceBytes)
+	global.Get("crypto").Call("getRandomValues", buf)
+	b := make([]byte, panel.NonceBytes)
+	js.CopyBytesToGo(b, buf)
+	nonce := panel.Nonce(b)
+
+	input := form.Call("querySelector", `input[name="`+panel.EchoField+`"]`)
+	if input.Type() != js.TypeObject {
+		input = document.Call("createElement", "input")
+		input.Set("type", "hidden")
+		input.Set("name", panel.EchoField)
+		form.Call("append", input)
+	}
+	input.Set("value", nonce)
+	sessionStorage.set(panel.KeyPendingEcho, nonce)
+}
+
+func attr(el js.Value, name string) string {
+	v := el.Call("getAttribute", name)
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
+}

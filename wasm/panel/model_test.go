@@ -1,0 +1,357 @@
+package panel
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"cookielab/wasm/state"
+)
+
+// browser carries what the glue keeps between renders (sessionStorage), so
+// tests can walk a flow page by page as the learner does.
+type browser struct {
+	t        *testing.T
+	prev     *Snapshot
+	timeline []state.Event
+	cookies  []string
+}
+
+// render builds and renders one page load, keeping the memory for the next,
+// and round-trips it through JSON as sessionStorage would.
+func (b *browser) render(in Input) (Model, *El) {
+	b.t.Helper()
+	in.Prev, in.Timeline, in.SessionCookies, in.Loc = b.prev, b.timeline, b.cookies, time.UTC
+	if in.Now.IsZero() {
+		in.Now = t0
+	}
+	m := Build(in)
+	if m.Snapshot != nil {
+		b.prev = DecodeSnapshot(parse(b.t, EncodeSnapshot(*m.Snapshot)))
+	}
+	b.timeline = DecodeEvents(parse(b.t, EncodeEvents(m.StoreTimeline)))
+	b.cookies = DecodeStrings(parse(b.t, EncodeStrings(m.SessionCookies)))
+	return m, &El{Tag: "aside", Children: Render(m)}
+}
+
+// attrs lists attribute name=value of every element matching the query,
+// for compact comparison.
+func attrs(root *El, names []string, query ...string) []string {
+	var out []string
+	for _, e := range root.Find(query...) {
+		var parts []string
+		for _, n := range names {
+			if v, ok := e.Attr(n); ok {
+				parts = append(parts, n+"="+v)
+			}
+		}
+		out = append(out, strings.Join(parts, " "))
+	}
+	return out
+}
+
+func one(t *testing.T, root *El, query ...string) *El {
+	t.Helper()
+	found := root.Find(query...)
+	if len(found) != 1 {
+		t.Fatalf("%v: found %d elements, want 1", query, len(found))
+	}
+	return found[0]
+}
+
+func attrOf(t *testing.T, e *El, name string) string {
+	t.Helper()
+	v, _ := e.Attr(name)
+	return v
+}
+
+func TestFlow(t *testing.T) {
+	b := &browser{t: t}
+	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
+	sessionLine := "sessionid=SIGNED1; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
+
+	// 1. A first page: no cookies, no session.
+	m, root := b.render(Input{Lang: "en", State: &state.State{Now: t0},
+		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: t0}})
+	for _, p := range []string{"js-cookies", "server-cookies", "set-cookie", "session", "timeline", "diagram"} {
+		one(t, root, "data-panel", p)
+	}
+	if got := attrOf(t, one(t, root, "data-panel", "session"), "data-state"); got != "none" {
+		t.Errorf("step 1 session state %q", got)
+	}
+	if _, ok := one(t, root, "data-panel", "session").Attr("data-session-id"); ok {
+		t.Error("step 1: data-session-id present with no session")
+	}
+	if got := attrs(root, []string{"data-node"}, "data-current", "true"); !slices.Equal(got, []string{"data-node=none"}) {
+		t.Errorf("step 1 diagram current %v", got)
+	}
+	if got := attrOf(t, one(t, root, "data-panel", "set-cookie"), "data-source"); got != "page" {
+		t.Errorf("step 1 set-cookie source %q", got)
+	}
+	if len(root.Find("data-change", "*")) != 0 {
+		t.Errorf("step 1 marks changes on the first render: %v", attrs(root, []string{"data-change"}, "data-change", "*"))
+	}
+
+	// 2. POST /lab/session cart=apple (created), then the page it redirects to.
+	s1 := &state.Session{ID: "id-1", Cookie: "SIGNED1", Created: sec(10), LastSeen: sec(10),
+		IdleExpires: sec(10).Add(time.Hour), AbsoluteExpires: sec(10).Add(14 * 24 * time.Hour), Data: map[string]string{"cart": "apple"}}
+	created := state.Event{Kind: state.Created, At: sec(10), ID: "id-1"}
+	m, root = b.render(Input{Lang: "en", DocumentCookie: "flavour=chocolate", Now: sec(11),
+		State: &state.State{Cookies: []state.Cookie{{Name: "flavour", Value: "chocolate"}, {Name: "sessionid", Value: "SIGNED1"}},
+			Session: s1, Events: []state.Event{created}, Now: sec(11)},
+		ActionEcho: &state.Echo{Method: "POST", Path: "/lab/session", Status: 303, Location: "/lessons/sessions",
+			SetCookie: []string{sessionLine}, Events: []state.Event{created}, At: sec(10)},
+		PageEcho: &state.Echo{Method: "GET", Path: "/lessons/sessions", Status: 200, At: sec(11)}})
+	srv := one(t, root, "data-panel", "server-cookies")
+	if diff := cmp.Diff([]string{
+		"data-cookie=flavour data-value=chocolate data-httponly=false data-change=added",
+		"data-cookie=sessionid data-value=SIGNED1 data-httponly=true data-change=added",
+	}, attrs(srv, []string{"data-cookie", "data-value", "data-httponly", "data-change"}, "data-cookie", "*")); diff != "" {
+		t.Errorf("step 2 server cookies (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(srv.TextContent(), "the server got sessionid, your script can't see it") {
+		t.Errorf("step 2: no HttpOnly note in %q", srv.TextContent())
+	}
+	set := one(t, root, "data-panel", "set-cookie")
+	if diff := cmp.Diff([]string{"data-cookie=sessionid data-op=set data-source=action"},
+		attrs(set, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*")); diff != "" {
+		t.Errorf("step 2 set-cookie (-want +got):\n%s", diff)
+	}
+	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "1209600 s", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
+		if !strings.Contains(set.TextContent(), want) {
+			t.Errorf("step 2 set-cookie lacks %q: %q", want, set.TextContent())
+		}
+	}
+	ses := one(t, root, "data-panel", "session")
+	if got := attrs(root, []string{"data-state", "data-session-id", "data-session-cookie"}, "data-panel", "session"); got[0] != "data-state=anonymous data-session-id=id-1 data-session-cookie=SIGNED1" {
+		t.Errorf("step 2 session attrs %v", got)
+	}
+	if got := attrs(ses, []string{"data-key", "data-value", "data-change"}, "data-key", "*"); !slices.Equal(got, []string{"data-key=cart data-value=apple data-change=added"}) {
+		t.Errorf("step 2 session data %v", got)
+	}
+	if got := attrs(ses, []string{DeadlineAttr}, DeadlineAttr, "*"); len(got) != 2 {
+		t.Errorf("step 2 countdowns %v", got)
+	}
+	if !strings.Contains(ses.TextContent(), "59m 59s") {
+		t.Errorf("step 2 idle countdown missing: %q", ses.TextContent())
+	}
+	if got := attrs(root, []string{"data-event", "data-id", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=created data-id=id-1 data-change=added"}) {
+		t.Errorf("step 2 timeline %v", got)
+	}
+	dg := one(t, root, "data-panel", "diagram")
+	if got := attrs(dg, []string{"data-node", "data-current", "data-transition"}, "data-node", "*"); !slices.Equal(got, []string{
+		"data-node=none data-transition=from", "data-node=anonymous data-current=true data-transition=to", "data-node=authenticated", "data-node=ended"}) {
+		t.Errorf("step 2 diagram %v", got)
+	}
+	if b.cookies[0] != "SIGNED1" || len(b.cookies) != 1 {
+		t.Errorf("step 2 session cookies %v", b.cookies)
+	}
+
+	// 3. Log in as alice: the id rotates, data kept, user set.
+	s2 := &state.Session{ID: "id-2", Cookie: "SIGNED2", Created: sec(20), LastSeen: sec(20), IdleExpires: sec(20).Add(time.Hour),
+		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}, UserID: "1"}
+	rotated := state.Event{Kind: state.Rotated, At: sec(20), ID: "id-2", PrevID: "id-1"}
+	m, root = b.render(Input{Lang: "en", Now: sec(21),
+		State: &state.State{Authenticated: true, User: &state.User{ID: "1", Username: "alice", DisplayName: "Alice"},
+			Cookies: []state.Cookie{{Name: "sessionid", Value: "SIGNED2"}}, Session: s2, Events: []state.Event{created, rotated}, Now: sec(21)},
+		ActionEcho: &state.Echo{Method: "POST", Path: "/login", Status: 303, Location: "/",
+			SetCookie: []string{strings.Replace(sessionLine, "SIGNED1", "SIGNED2", 1)}, Events: []state.Event{rotated}, At: sec(20)}})
+	ses = one(t, root, "data-panel", "session")
+	if got := attrs(root, []string{"data-state", "data-session-id", "data-user"}, "data-panel", "session"); got[0] != "data-state=authenticated data-session-id=id-2 data-user=alice" {
+		t.Errorf("step 3 session attrs %v", got)
+	}
+	if got := attrs(ses, []string{"data-field", "data-change"}, "data-change", "*"); !slices.Contains(got, "data-field=id data-change=changed") || !slices.Contains(got, "data-field=user data-change=added") {
+		t.Errorf("step 3 session changes %v", got)
+	}
+	if got := attrs(ses, []string{"data-key", "data-change"}, "data-key", "*"); !slices.Equal(got, []string{"data-key=_auth_user_id data-change=added", "data-key=cart"}) {
+		t.Errorf("step 3 data %v", got)
+	}
+	if !strings.Contains(ses.TextContent(), "alice (Alice)") {
+		t.Errorf("step 3: user not named: %q", ses.TextContent())
+	}
+	if got := attrs(root, []string{"data-cookie", "data-removed-cookie", "data-change"}, "data-panel", "js-cookies"); len(got) != 1 {
+		t.Errorf("step 3 js section %v", got)
+	}
+	js := one(t, root, "data-panel", "js-cookies")
+	if got := attrs(js, []string{"data-removed-cookie", "data-change"}, "data-change", "*"); !slices.Equal(got, []string{"data-removed-cookie=flavour data-change=removed"}) {
+		t.Errorf("step 3 js ghost %v", got)
+	}
+	if len(js.Find("data-cookie", "flavour")) != 0 {
+		t.Error("step 3: a removed cookie still matches [data-cookie=flavour]")
+	}
+	if got := attrs(root, []string{"data-event", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=rotated data-change=added", "data-event=created"}) {
+		t.Errorf("step 3 timeline %v", got)
+	}
+	if got := attrs(root, []string{"data-from", "data-to", "data-via"}, "data-to", "*"); !slices.Equal(got, []string{"data-from=anonymous data-to=authenticated data-via=rotated"}) {
+		t.Errorf("step 3 transition %v", got)
+	}
+	if !slices.Equal(b.cookies, []string{"SIGNED1", "SIGNED2"}) {
+		t.Errorf("step 3 session cookies %v", b.cookies)
+	}
+
+	// 4. Log out (Korean page): destroyed, cookie deleted, no session.
+	destroyed := state.Event{Kind: state.Destroyed, At: sec(30), ID: "id-2"}
+	m, root = b.render(Input{Lang: "ko", Now: sec(31), State: &state.State{Now: sec(31)},
+		ActionEcho: &state.Echo{Method: "POST", Path: "/logout", Status: 303, Location: "/",
+			SetCookie: []string{`sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`},
+			Events:    []state.Event{destroyed}, At: sec(30)},
+		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: sec(31)}})
+	if got := attrs(root, []string{"data-cookie", "data-op"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete"}) {
+		t.Errorf("step 4 set-cookie %v", got)
+	}
+	if got := attrOf(t, one(t, root, "data-panel", "session"), "data-state"); got != "none" {
+		t.Errorf("step 4 session state %q", got)
+	}
+	if got := attrs(root, []string{"data-node", "data-transition"}, "data-current", "true"); !slices.Equal(got, []string{"data-node=ended data-transition=to"}) {
+		t.Errorf("step 4 diagram %v", got)
+	}
+	if got := attrOf(t, one(t, root, "data-panel", "diagram"), "data-ended-by"); got != "logout" {
+		t.Errorf("step 4 ended by %q", got)
+	}
+	if got := attrs(root, []string{"data-event"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=destroyed", "data-event=rotated", "data-event=created"}) {
+		t.Errorf("step 4 timeline %v", got)
+	}
+	ses = one(t, root, "data-panel", "session")
+	if !strings.Contains(ses.TextContent(), "세션 없음") || len(ses.Find("data-key", "*")) != 0 || len(ses.Find("data-removed-key", "*")) != 2 {
+		t.Errorf("step 4 session: %q", ses.TextContent())
+	}
+	if !strings.Contains(one(t, root, "data-panel", "set-cookie").TextContent(), "지금 삭제됨") {
+		t.Error("step 4: deletion not spelled out in Korean")
+	}
+
+	// 5. Reload: the destroyed event is still there (from sessionStorage);
+	// no action echo now; nothing marked changed.
+	m, root = b.render(Input{Lang: "en", Now: sec(40), State: &state.State{Now: sec(40)},
+		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: sec(40)}})
+	if got := attrs(root, []string{"data-event"}, "data-event", "*"); len(got) != 3 || got[0] != "data-event=destroyed" {
+		t.Errorf("step 5 timeline %v", got)
+	}
+	if got := attrs(root, []string{"data-change"}, "data-change", "*"); len(got) != 0 {
+		t.Errorf("step 5 changes %v", got)
+	}
+	if got := attrs(root, []string{"data-node"}, "data-current", "true"); !slices.Equal(got, []string{"data-node=ended"}) {
+		t.Errorf("step 5 diagram %v", got)
+	}
+	if got := attrs(root, []string{"data-from", "data-to"}, "data-to", "*"); !slices.Equal(got, []string{"data-from=authenticated data-to=ended"}) {
+		t.Errorf("step 5 keeps the last transition: %v", got)
+	}
+
+	// 6. Replay the old cookie: rejected (unknown), cleared by the page.
+	m, root = b.render(Input{Lang: "en", Now: sec(50), State: &state.State{Now: sec(50)},
+		PageEcho: &state.Echo{Method: "GET", Path: "/me", Status: 302, Location: "/login?next=%2Fme",
+			SetCookie: []string{"sessionid=; Max-Age=0; Path=/"},
+			Events:    []state.Event{{Kind: state.Rejected, At: sec(50), ID: "id-2", Reason: state.ReasonUnknown}}, At: sec(50)}})
+	if got := attrs(root, []string{"data-event", "data-reason", "data-id", "data-change"}, "data-event", "*"); got[0] != "data-event=rejected data-reason=unknown data-id=id-2 data-change=added" {
+		t.Errorf("step 6 timeline %v", got)
+	}
+	if got := attrs(root, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete data-source=page"}) {
+		t.Errorf("step 6 set-cookie %v", got)
+	}
+	if got := attrOf(t, one(t, root, "data-panel", "diagram"), "data-ended-by"); got != "rejection" {
+		t.Errorf("step 6 ended by %q", got)
+	}
+	_ = m
+}
+
+func TestBuildError(t *testing.T) {
+	b := &browser{t: t}
+	b.render(Input{State: &state.State{Cookies: []state.Cookie{{Name: "a", Value: "1"}}}, DocumentCookie: "a=1"})
+	before := b.prev
+	m, root := b.render(Input{Lang: "en", DocumentCookie: "a=1; b=2", Err: "HTTP 500",
+		PageEcho: &state.Echo{Events: []state.Event{{Kind: state.Expired, At: t0, Reason: state.ReasonIdle}}}})
+	if m.Snapshot != nil || b.prev != before {
+		t.Error("a failed fetch replaced the snapshot")
+	}
+	e := one(t, root, "data-panel", "error")
+	if !strings.Contains(e.TextContent(), "HTTP 500") {
+		t.Errorf("error text %q", e.TextContent())
+	}
+	if got := attrs(root, []string{"data-cookie", "data-change"}, "data-cookie", "*"); !slices.Equal(got, []string{"data-cookie=a", "data-cookie=b data-change=added"}) {
+		t.Errorf("js cookies still shown: %v", got)
+	}
+	if len(one(t, root, "data-panel", "server-cookies").Find("data-cookie", "*")) != 0 {
+		t.Error("server cookies shown without a state")
+	}
+	if got := attrs(root, []string{"data-event", "data-reason"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=expired data-reason=idle"}) {
+		t.Errorf("timeline %v", got)
+	}
+}
+
+func TestSessionCookiesHistory(t *testing.T) {
+	tests := []struct {
+		name   string
+		stored []string
+		cookie string
+		want   []string
+	}{
+		{name: "first", cookie: "a", want: []string{"a"}},
+		{name: "no session keeps the list", stored: []string{"a"}, want: []string{"a"}},
+		{name: "seen again is not moved", stored: []string{"a", "b"}, cookie: "a", want: []string{"a", "b"}},
+		{name: "newest last", stored: []string{"a"}, cookie: "b", want: []string{"a", "b"}},
+		{name: "bounded", stored: strings.Split("0 1 2 3 4 5 6 7 8 9", " "), cookie: "x",
+			want: strings.Split("1 2 3 4 5 6 7 8 9 x", " ")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &state.State{}
+			if tt.cookie != "" {
+				st.Session = &state.Session{ID: "id", Cookie: tt.cookie}
+			}
+			stored := slices.Clone(tt.stored)
+			m := Build(Input{State: st, SessionCookies: stored})
+			if diff := cmp.Diff(tt.want, m.SessionCookies, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if !slices.Equal(stored, tt.stored) {
+				t.Error("Build changed its input")
+			}
+		})
+	}
+}
+
+func TestRenderIsText(t *testing.T) {
+	// Attacker-controlled cookie text only ever lands in text and attribute
+	// values; the tree has no element the data did not ask for.
+	evil := `<img src=x onerror=alert(1)>`
+	m := Build(Input{DocumentCookie: "x=" + evil, State: &state.State{Cookies: []state.Cookie{{Name: evil, Value: evil}}},
+		PageEcho: &state.Echo{SetCookie: []string{evil + "=" + evil + "; Path=" + evil}}})
+	root := &El{Tag: "div", Children: Render(m)}
+	var walk func(*El)
+	walk = func(e *El) {
+		switch e.Tag {
+		case "div", "section", "h3", "h4", "p", "ul", "ol", "li", "span", "strong", "code", "dl", "dt", "dd", "time":
+		default:
+			t.Errorf("unexpected element %q", e.Tag)
+		}
+		for _, a := range e.Attrs {
+			if strings.HasPrefix(a.Name, "on") || a.Name == "style" {
+				t.Errorf("attribute %q", a.Name)
+			}
+		}
+		for _, c := range e.Children {
+			walk(c)
+		}
+	}
+	walk(root)
+	if !strings.Contains(root.TextContent(), evil) {
+		t.Error("the value is not shown as text")
+	}
+}
+
+func TestHeader(t *testing.T) {
+	for _, collapsed := range []bool{false, true} {
+		h := Header("ko", collapsed)
+		btn := one(t, h, "data-action", "toggle")
+		if got := attrOf(t, btn, "aria-expanded"); got != strconv.FormatBool(!collapsed) {
+			t.Errorf("collapsed=%v: aria-expanded=%q", collapsed, got)
+		}
+		if !strings.Contains(h.TextContent(), "쿠키 랩") {
+			t.Errorf("header not in Korean: %q", h.TextContent())
+		}
+	}
+}

@@ -1,0 +1,464 @@
+package panel
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// El is an element to create: the glue turns it into DOM nodes with
+// createElement, setAttribute and text nodes only, so no value the panel
+// shows (cookie text is attacker-controlled) is ever parsed as HTML.
+type El struct {
+	Tag      string
+	Attrs    []Attr
+	Text     string // a text node, before the children
+	Children []*El
+}
+
+// Attr is one attribute of an El.
+type Attr struct{ Name, Value string }
+
+// Attr returns the value of the named attribute and whether it is set.
+func (e *El) Attr(name string) (string, bool) {
+	for _, a := range e.Attrs {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// Find returns the elements of the tree rooted at e (e included, in
+// document order) whose attributes include all of the given name, value
+// pairs; value "*" matches any value of a present attribute.
+func (e *El) Find(pairs ...string) []*El {
+	var out []*El
+	var walk func(*El)
+	walk = func(n *El) {
+		ok := true
+		for i := 0; i+1 < len(pairs) && ok; i += 2 {
+			v, has := n.Attr(pairs[i])
+			ok = has && (pairs[i+1] == "*" || v == pairs[i+1])
+		}
+		if ok {
+			out = append(out, n)
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(e)
+	return out
+}
+
+// TextContent is the element's text, as textContent would return it.
+func (e *El) TextContent() string {
+	var b strings.Builder
+	var walk func(*El)
+	walk = func(n *El) {
+		b.WriteString(n.Text)
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(e)
+	return b.String()
+}
+
+// h builds an element; attrs are name, value pairs, and a pair whose value
+// is "" is left out (so optional attributes such as data-change need no if).
+func h(tag string, attrs []string, text string, children ...*El) *El {
+	e := &El{Tag: tag, Text: text}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] != "" {
+			e.Attrs = append(e.Attrs, Attr{attrs[i], attrs[i+1]})
+		}
+	}
+	return e.add(children...)
+}
+
+// add appends the non-nil children.
+func (e *El) add(children ...*El) *El {
+	for _, c := range children {
+		if c != nil {
+			e.Children = append(e.Children, c)
+		}
+	}
+	return e
+}
+
+func a(kv ...string) []string { return kv }
+
+// span is a text span with a class.
+func span(class, text string) *El { return h("span", a("class", class), text) }
+
+// DeadlineAttr marks a live countdown: its value is the deadline (RFC 3339);
+// the glue re-renders the text every second and re-fetches the state when
+// it reaches zero.
+const DeadlineAttr = "data-deadline"
+
+// Header is the panel's fixed head: its title and the collapse toggle
+// (data-action="toggle"), which the glue wires up once.
+func Header(lang string, collapsed bool) *El {
+	label, expanded := L(lang, "panel.hide"), "true"
+	if collapsed {
+		label, expanded = L(lang, "panel.show"), "false"
+	}
+	return h("div", a("class", "cl-head"), "",
+		h("h2", a("class", "cl-title"), L(lang, "panel.title")),
+		h("button", a("type", "button", "class", "cl-toggle", "data-action", "toggle",
+			"aria-expanded", expanded, "aria-controls", "cl-body"), label))
+}
+
+// Render renders the model to the panel's sections, in display order.
+func Render(m Model) []*El {
+	var out []*El
+	if m.Err != "" {
+		out = append(out, h("p", a("class", "cl-error", "data-panel", "error", "role", "alert"),
+			L(m.Lang, "panel.error", "err", m.Err)))
+	}
+	out = append(out, m.renderDiagram(), m.renderJS(), m.renderServer(), m.renderSetCookie(), m.renderSession(),
+		m.renderTimeline())
+	return out
+}
+
+func (m Model) section(name, title, hint string, attrs []string, body ...*El) *El {
+	return h("section", append(a("class", "cl-section cl-"+name, "data-panel", name), attrs...), "",
+		append([]*El{h("h3", nil, L(m.Lang, title)), h("p", a("class", "cl-hint"), L(m.Lang, hint))}, body...)...)
+}
+
+func (m Model) badge(change string) *El {
+	if change == "" {
+		return nil
+	}
+	return span("cl-badge cl-badge-"+change, L(m.Lang, "change."+change))
+}
+
+func (m Model) value(v string) *El {
+	if v == "" {
+		return span("cl-value cl-muted", L(m.Lang, "empty"))
+	}
+	return span("cl-value cl-mono", v)
+}
+
+// pairRow renders a name=value row (a cookie, a session key) with its
+// change. A ghost (removed) row carries the removed attribute names
+// (data-removed-cookie, data-removed-key) instead of the present ones, so
+// [data-cookie=NAME] and [data-key=K] always mean "present now".
+func (m Model) pairRow(nameAttr, removedAttr, name, value, change string) *El {
+	valueAttr := "data-value"
+	if change == Removed {
+		nameAttr, valueAttr = removedAttr, "data-removed-value"
+	}
+	return h("li", a(nameAttr, name, valueAttr, value, "data-change", change), "",
+		span("cl-name cl-mono", name), span("cl-eq", "="), m.value(value), m.badge(change))
+}
+
+func (m Model) cookieRow(r CookieRow) *El {
+	return m.pairRow("data-cookie", "data-removed-cookie", r.Name, r.Value, r.Change)
+}
+
+func (m Model) list(empty string, items []*El) *El {
+	if len(items) == 0 {
+		return h("p", a("class", "cl-empty"), L(m.Lang, empty))
+	}
+	return h("ul", a("class", "cl-rows"), "", items...)
+}
+
+func (m Model) renderJS() *El {
+	var items []*El
+	for _, r := range m.JS {
+		items = append(items, m.cookieRow(r))
+	}
+	return m.section("js-cookies", "js.title", "js.hint", nil, m.list("js.empty", items))
+}
+
+func (m Model) renderServer() *El {
+	var items []*El
+	for _, r := range m.Server {
+		if r.Change == Removed {
+			items = append(items, m.cookieRow(r))
+			continue
+		}
+		li := m.cookieRow(r)
+		li.Attrs = append(li.Attrs, Attr{"data-httponly", strconv.FormatBool(r.HttpOnly)})
+		if r.HttpOnly {
+			li.add(span("cl-badge cl-badge-httponly", L(m.Lang, "srv.httponly.badge")),
+				h("p", a("class", "cl-note"), L(m.Lang, "srv.httponly", "name", r.Name)))
+		}
+		items = append(items, li)
+	}
+	if m.Err != "" {
+		return m.section("server-cookies", "srv.title", "srv.hint", nil)
+	}
+	return m.section("server-cookies", "srv.title", "srv.hint", nil, m.list("srv.empty", items))
+}
+
+func (m Model) renderSetCookie() *El {
+	var body []*El
+	source := ""
+	for _, g := range m.SetCookie {
+		if source == "" {
+			source = g.Source
+		}
+		e := g.Echo
+		what := e.Method + " " + e.Path
+		if e.Status != 0 {
+			what += " → " + strconv.Itoa(e.Status)
+		}
+		if e.Location != "" {
+			what += " → " + e.Location
+		}
+		body = append(body, h("p", a("class", "cl-source", "data-source", g.Source), L(m.Lang, "set.source."+g.Source)+": ",
+			h("span", a("class", "cl-mono"), what)))
+		var items []*El
+		for _, c := range g.Lines {
+			items = append(items, m.setCookieRow(g.Source, c))
+		}
+		body = append(body, m.list("set.none", items))
+	}
+	if len(body) == 0 {
+		body = append(body, h("p", a("class", "cl-empty"), L(m.Lang, "set.noecho")))
+	}
+	return m.section("set-cookie", "set.title", "set.hint", a("data-source", source), body...)
+}
+
+// field is one row of a definition list: a name and a text value with a
+// class, maybe a live element after it, and for the rows a snapshot diffs
+// their key (data-field) and change (data-change).
+type field struct {
+	name, text, class string
+	extra             *El
+	key, change       string
+}
+
+// opt is a field showing v, or the label unset when v is empty.
+func (m Model) opt(name, v, unset string) field {
+	if v == "" {
+		return field{name: name, text: L(m.Lang, unset), class: "cl-muted"}
+	}
+	return field{name: name, text: v, class: "cl-mono"}
+}
+
+func (m Model) dl(class string, fields []field) *El {
+	list := h("dl", a("class", class), "")
+	for _, f := range fields {
+		list.add(h("dt", a("data-field", f.key), f.name),
+			h("dd", a("data-field", f.key, "data-change", f.change), "", span(f.class, f.text), f.extra, m.badge(f.change)))
+	}
+	return list
+}
+
+func (m Model) setCookieRow(source string, c SetCookie) *El {
+	lg := m.Lang
+	life := field{name: L(lg, "attr.lifetime"), text: L(lg, "life.session")}
+	switch {
+	case c.Op == OpDelete:
+		life.text, life.class = L(lg, "life.deleted"), "cl-delete"
+	case !c.Deadline.IsZero():
+		life.text, life.extra = L(lg, "life.persistent")+" ", m.countdown(c.Deadline)
+	}
+	maxAge := ""
+	if c.HasMaxAge {
+		maxAge = L(lg, "attr.maxage.secs", "n", strconv.Itoa(c.MaxAge))
+	}
+	expires := c.ExpiresRaw
+	switch {
+	case !c.HasExpires:
+	case c.Expires.IsZero():
+		expires = L(lg, "attr.expires.bad", "raw", c.ExpiresRaw)
+	default:
+		expires = m.when(c.Expires) + " (" + c.ExpiresRaw + ")"
+	}
+	fields := []field{
+		m.opt(L(lg, "attr.value"), c.Value, "empty"),
+		life,
+		m.opt("Max-Age", maxAge, "notset"),
+		m.opt("Expires", expires, "notset"),
+		m.opt("Path", c.Path, "attr.path.unset"),
+		m.opt("Domain", c.Domain, "attr.domain.unset"),
+		{name: "HttpOnly", text: L(lg, "attr.httponly."+yesNo(c.HttpOnly))},
+		{name: "Secure", text: L(lg, "attr.secure."+yesNo(c.Secure))},
+		m.opt("SameSite", c.SameSite, "attr.samesite.unset"),
+	}
+	if c.Partitioned {
+		fields = append(fields, field{name: "Partitioned", text: L(lg, "attr.partitioned")})
+	}
+	if len(c.Other) > 0 {
+		fields = append(fields, field{name: L(lg, "attr.other"), text: strings.Join(c.Other, "; "), class: "cl-mono"})
+	}
+	return h("li", a("data-cookie", c.Name, "data-op", c.Op, "data-source", source, "class", "cl-op-"+c.Op), "",
+		h("div", a("class", "cl-line"), "", span("cl-op", L(lg, "set.op."+c.Op)), h("code", a("class", "cl-mono"), c.Raw)),
+		m.dl("cl-attrs", fields))
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// when formats a time for the learner in the browser's zone.
+func (m Model) when(t time.Time) string {
+	return t.In(m.Loc).Format("2006-01-02 15:04:05")
+}
+
+// countdown is a live countdown to t (see DeadlineAttr).
+func (m Model) countdown(t time.Time) *El {
+	return h("span", a("class", "cl-countdown cl-mono", DeadlineAttr, t.Format(time.RFC3339Nano)),
+		Countdown(t.Sub(m.Now), m.Lang))
+}
+
+func (m Model) renderSession() *El {
+	lg := m.Lang
+	s := m.Session
+	if m.Err != "" {
+		return m.section("session", "ses.title", "ses.hint", nil)
+	}
+	attrs := a("data-state", m.SessionState)
+	var body []*El
+	if s == nil {
+		body = append(body, h("p", a("class", "cl-empty"), L(lg, "ses.none")))
+	} else {
+		attrs = append(attrs, "data-session-id", s.ID, "data-session-cookie", s.Cookie)
+		user := field{name: L(lg, "ses.user"), text: L(lg, "ses.anonymous"), class: "cl-muted", key: "user", change: m.UserChange}
+		if u := m.User; u != nil {
+			user.text, user.class = u.Username, "cl-strong"
+			if u.DisplayName != "" && u.DisplayName != u.Username {
+				user.text += " (" + u.DisplayName + ")"
+			}
+			if s.UserID != "" {
+				user.text += " · id " + s.UserID
+			}
+		}
+		fields := []field{
+			{name: L(lg, "ses.id"), text: s.ID, class: "cl-mono", key: "id", change: m.IDChange},
+			{name: L(lg, "ses.cookie"), text: s.Cookie, class: "cl-mono cl-small", key: "cookie", change: m.IDChange},
+			user,
+		}
+		idle := s.IdleExpires
+		if idle.IsZero() && s.AbsoluteExpires.IsZero() {
+			idle = s.Expires
+		}
+		for _, t := range []struct {
+			key  string
+			at   time.Time
+			live bool
+		}{{"ses.created", s.Created, false}, {"ses.lastseen", s.LastSeen, false}, {"ses.idle", idle, true}, {"ses.absolute", s.AbsoluteExpires, true}} {
+			if t.at.IsZero() {
+				continue
+			}
+			f := field{name: L(lg, t.key), text: m.when(t.at), class: "cl-time"}
+			if t.live {
+				f.text += " · " + L(lg, "ses.in") + " "
+				f.extra = m.countdown(t.at)
+			}
+			fields = append(fields, f)
+		}
+		body = append(body, m.dl("cl-fields", fields))
+	}
+	if m.User != nil {
+		attrs = append(attrs, "data-user", m.User.Username)
+	}
+	var rows []*El
+	for _, r := range m.Data {
+		rows = append(rows, m.pairRow("data-key", "data-removed-key", r.Key, r.Value, r.Change))
+	}
+	if s != nil || len(rows) > 0 {
+		body = append(body, h("h4", nil, L(lg, "ses.data")), m.list("ses.data.empty", rows))
+	}
+	return m.section("session", "ses.title", "ses.hint", attrs, body...)
+}
+
+var lifeNodes = []string{LifeNone, LifeAnonymous, LifeAuthenticated, LifeEnded}
+
+func (m Model) renderDiagram() *El {
+	lg := m.Lang
+	t := m.Transition
+	ol := h("ol", a("class", "cl-diagram"), "")
+	for _, n := range lifeNodes {
+		current := ""
+		if n == m.Life {
+			current = "true"
+		}
+		tr := ""
+		switch {
+		case t.To == "":
+		case n == t.From && n == t.To:
+			tr = "self"
+		case n == t.From:
+			tr = "from"
+		case n == t.To:
+			tr = "to"
+		}
+		ariaCurrent := ""
+		if current != "" {
+			ariaCurrent = "step"
+		}
+		li := h("li", a("data-node", n, "data-current", current, "data-transition", tr, "aria-current", ariaCurrent), "",
+			h("span", a("class", "cl-node-label"), L(lg, "dg."+n)))
+		if n == LifeEnded && m.EndedBy != "" {
+			li.add(span("cl-node-sub", L(lg, "dg.by."+m.EndedBy)))
+		}
+		ol.add(li)
+	}
+	var caption *El
+	if t.To != "" {
+		from := L(lg, "dg.unknown")
+		if t.From != "" {
+			from = L(lg, "dg."+t.From)
+		}
+		text := from + " → " + L(lg, "dg."+t.To)
+		if t.Via != "" {
+			text += " (" + L(lg, "dg.via") + " " + m.eventLabel(t.Via, t.Reason) + ")"
+		}
+		caption = h("p", a("class", "cl-transition", "data-from", t.From, "data-to", t.To, "data-via", t.Via),
+			L(lg, "dg.last")+" ", h("span", nil, text))
+	}
+	return h("section", a("class", "cl-section cl-diagram-section", "data-panel", "diagram",
+		"data-current", m.Life, "data-ended-by", m.EndedBy), "",
+		h("h3", nil, L(lg, "dg.title")), ol, caption)
+}
+
+func (m Model) eventLabel(kind, reason string) string {
+	s := labelOr(m.Lang, "ev."+kind, kind)
+	if reason != "" {
+		s += ": " + labelOr(m.Lang, "rs."+reason, reason)
+	}
+	return s
+}
+
+func (m Model) renderTimeline() *El {
+	var items []*El
+	for _, r := range m.Timeline {
+		e := r.Event
+		li := h("li", a("data-event", e.Kind, "data-reason", e.Reason, "data-id", e.ID, "data-change", r.Change), "",
+			h("time", a("datetime", e.At.Format(time.RFC3339Nano), "class", "cl-mono"), m.when(e.At)),
+			h("span", a("class", "cl-event cl-event-"+e.Kind), labelOr(m.Lang, "ev."+e.Kind, e.Kind)))
+		if e.Reason != "" {
+			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, e.Reason)))
+		}
+		if e.ID != "" {
+			li.add(h("span", a("class", "cl-mono cl-id", "title", e.ID), short(e.ID)))
+		}
+		if e.PrevID != "" {
+			li.add(h("span", a("class", "cl-mono cl-id cl-muted", "title", e.PrevID), L(m.Lang, "ev.replaces")+" "+short(e.PrevID)))
+		}
+		li.add(m.badge(r.Change))
+		items = append(items, li)
+	}
+	if len(items) == 0 {
+		return m.section("timeline", "tl.title", "tl.hint", nil, h("p", a("class", "cl-empty"), L(m.Lang, "tl.empty")))
+	}
+	return m.section("timeline", "tl.title", "tl.hint", nil, h("ol", a("class", "cl-rows cl-events"), "", items...))
+}
+
+// short abbreviates a long id for the timeline; the full id is in its title.
+func short(id string) string {
+	if len(id) <= 12 {
+		return id
+	}
+	return id[:10] + "…"
+}

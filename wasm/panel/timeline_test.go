@@ -1,0 +1,198 @@
+package panel
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"cookielab/wasm/state"
+)
+
+func ev(kind string, sec int, id string) state.Event {
+	return state.Event{Kind: kind, At: t0.Add(time.Duration(sec) * time.Second), ID: id}
+}
+
+func TestMergeTimeline(t *testing.T) {
+	many := make([]state.Event, TimelineLimit+5)
+	for i := range many {
+		many[i] = ev(state.Created, i, "x")
+	}
+	tests := []struct {
+		name   string
+		stored []state.Event
+		fresh  [][]state.Event
+		want   []state.Event
+	}{
+		{name: "nothing", want: nil},
+		{
+			name:  "fresh only, newest first",
+			fresh: [][]state.Event{{ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b")}},
+			want:  []state.Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+		},
+		{
+			name:   "dedupe across stored, state and echoes",
+			stored: []state.Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+			fresh: [][]state.Event{
+				{ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b")},
+				{ev(state.Destroyed, 3, "b")},
+				{ev(state.Destroyed, 3, "b")},
+			},
+			want: []state.Event{ev(state.Destroyed, 3, "b"), ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+		},
+		{
+			name:  "same time: later listed first; same kind and time, other id kept",
+			fresh: [][]state.Event{{ev(state.Rejected, 5, "old"), ev(state.Created, 5, "new"), ev(state.Created, 5, "other")}},
+			want:  []state.Event{ev(state.Created, 5, "other"), ev(state.Created, 5, "new"), ev(state.Rejected, 5, "old")},
+		},
+		{
+			name:  "kindless events dropped",
+			fresh: [][]state.Event{{{At: t0}, ev(state.Created, 1, "a")}},
+			want:  []state.Event{ev(state.Created, 1, "a")},
+		},
+		{
+			name:  "bounded, oldest dropped",
+			fresh: [][]state.Event{many},
+			want: func() []state.Event {
+				var w []state.Event
+				for i := len(many) - 1; len(w) < TimelineLimit; i-- {
+					w = append(w, many[i])
+				}
+				return w
+			}(),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := MergeTimeline(tt.stored, tt.fresh...)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLife(t *testing.T) {
+	anon := &state.State{Session: &state.Session{ID: "a"}}
+	authed := &state.State{Authenticated: true, User: &state.User{Username: "alice"}, Session: &state.Session{ID: "b"}}
+	nobody := &state.State{}
+	tests := []struct {
+		name           string
+		st             *state.State
+		timeline       []state.Event
+		wantSession    string
+		wantLife, want string
+	}{
+		{name: "no state", st: nil, wantSession: LifeNone, wantLife: LifeNone},
+		{name: "nobody", st: nobody, wantSession: LifeNone, wantLife: LifeNone},
+		{name: "anonymous", st: anon, timeline: []state.Event{ev(state.Destroyed, 1, "")}, wantSession: LifeAnonymous, wantLife: LifeAnonymous},
+		{name: "authenticated", st: authed, wantSession: LifeAuthenticated, wantLife: LifeAuthenticated},
+		{name: "logged out", st: nobody, timeline: []state.Event{ev(state.Destroyed, 2, ""), ev(state.Rotated, 1, "")},
+			wantSession: LifeNone, wantLife: LifeEnded, want: EndedByLogout},
+		{name: "expired", st: nobody, timeline: []state.Event{ev(state.Expired, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByExpiry},
+		{name: "rejected", st: nobody, timeline: []state.Event{ev(state.Rejected, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByRejection},
+		{name: "created then gone without an end event", st: nobody, timeline: []state.Event{ev(state.Created, 2, "")}, wantSession: LifeNone, wantLife: LifeNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SessionState(tt.st); got != tt.wantSession {
+				t.Errorf("SessionState = %q, want %q", got, tt.wantSession)
+			}
+			life, by := Life(tt.st, tt.timeline)
+			if life != tt.wantLife || by != tt.want {
+				t.Errorf("Life = %q, %q; want %q, %q", life, by, tt.wantLife, tt.want)
+			}
+		})
+	}
+}
+
+func TestNextTransition(t *testing.T) {
+	created, rotated, destroyed := ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b"), ev(state.Destroyed, 3, "b")
+	login := Transition{From: LifeAnonymous, To: LifeAuthenticated, Via: state.Rotated, At: rotated.At}
+	tests := []struct {
+		name         string
+		prev         *Snapshot
+		prevTimeline []state.Event
+		timeline     []state.Event
+		life         string
+		want         Transition
+	}{
+		{name: "first render, nothing happened", life: LifeNone, want: Transition{}},
+		{name: "first render after a login", timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "first render after sign-up", timeline: []state.Event{created}, life: LifeAuthenticated,
+			want: Transition{From: LifeNone, To: LifeAuthenticated, Via: state.Created, At: created.At}},
+		{name: "first render after an expiry: from unknown", timeline: []state.Event{ev(state.Expired, 4, "b")}, life: LifeEnded,
+			want: Transition{To: LifeEnded, Via: state.Expired, At: t0.Add(4 * time.Second)}},
+		{name: "login", prev: &Snapshot{Life: LifeAnonymous}, prevTimeline: []state.Event{created},
+			timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "nothing new keeps the last one", prev: &Snapshot{Life: LifeAuthenticated, Transition: login},
+			prevTimeline: []state.Event{rotated, created}, timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "logout", prev: &Snapshot{Life: LifeAuthenticated, Transition: login}, prevTimeline: []state.Event{rotated},
+			timeline: []state.Event{destroyed, rotated}, life: LifeEnded,
+			want: Transition{From: LifeAuthenticated, To: LifeEnded, Via: state.Destroyed, At: destroyed.At}},
+		{name: "re-login as someone else stays logged in", prev: &Snapshot{Life: LifeAuthenticated, Transition: login},
+			prevTimeline: []state.Event{rotated}, timeline: []state.Event{ev(state.Rotated, 9, "c"), rotated}, life: LifeAuthenticated,
+			want: Transition{From: LifeAuthenticated, To: LifeAuthenticated, Via: state.Rotated, At: t0.Add(9 * time.Second)}},
+		{name: "state changed with no event", prev: &Snapshot{Life: LifeAnonymous}, life: LifeNone,
+			want: Transition{From: LifeAnonymous, To: LifeNone}},
+		{name: "snapshot without a state counts as none", prev: &Snapshot{}, timeline: []state.Event{created}, life: LifeAnonymous,
+			want: Transition{From: LifeNone, To: LifeAnonymous, Via: state.Created, At: created.At}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NextTransition(tt.prev, tt.prevTimeline, tt.timeline, tt.life)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDiff(t *testing.T) {
+	c := func(kv ...string) []state.Cookie {
+		var out []state.Cookie
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, state.Cookie{Name: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	cookies := []struct {
+		name      string
+		prev, cur []state.Cookie
+		hasPrev   bool
+		want      []CookieRow
+	}{
+		{name: "first render marks nothing", cur: c("a", "1"), want: []CookieRow{{Name: "a", Value: "1"}}},
+		{name: "added, changed, removed, kept", hasPrev: true, prev: c("keep", "1", "chg", "1", "gone", "x"), cur: c("keep", "1", "chg", "2", "new", "y"),
+			want: []CookieRow{{Name: "keep", Value: "1"}, {Name: "chg", Value: "2", Change: Changed}, {Name: "new", Value: "y", Change: Added},
+				{Name: "gone", Value: "x", Change: Removed}}},
+		{name: "second of a name", hasPrev: true, prev: c("a", "1"), cur: c("a", "1", "a", "2"),
+			want: []CookieRow{{Name: "a", Value: "1"}, {Name: "a", Value: "2", Change: Added}}},
+	}
+	for _, tt := range cookies {
+		t.Run("cookies/"+tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, DiffCookies(tt.prev, tt.cur, tt.hasPrev)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	data := DiffData(map[string]string{"b": "1", "c": "1", "z": "gone"}, map[string]string{"c": "2", "b": "1", "a": "new"}, true)
+	want := []DataRow{{Key: "a", Value: "new", Change: Added}, {Key: "b", Value: "1"}, {Key: "c", Value: "2", Change: Changed}, {Key: "z", Value: "gone", Change: Removed}}
+	if diff := cmp.Diff(want, data); diff != "" {
+		t.Errorf("DiffData (-want +got):\n%s", diff)
+	}
+	values := []struct {
+		name, prev, cur string
+		hasPrev         bool
+		want            string
+	}{
+		{"no prev", "a", "b", false, ""}, {"same", "a", "a", true, ""}, {"added", "", "a", true, Added},
+		{"removed", "a", "", true, Removed}, {"changed", "a", "b", true, Changed},
+	}
+	for _, tt := range values {
+		if got := DiffValue(tt.prev, tt.cur, tt.hasPrev); got != tt.want {
+			t.Errorf("DiffValue %s = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
