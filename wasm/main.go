@@ -12,10 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"cookielab/wasm/panel"
-	"cookielab/wasm/state"
 )
 
 func main() {
@@ -37,14 +35,15 @@ type app struct {
 	root, body, toggle js.Value
 	lang               string
 	collapsed          bool
+	zone               int // the browser's zone offset, in seconds east of UTC
 
-	pageEcho   *state.Echo
-	actionEcho *state.Echo
-	skew       time.Duration // the server's clock minus the browser's
-	lastCookie string        // document.cookie at the last refresh
+	pageEcho   *panel.Echo
+	actionEcho *panel.Echo
+	skew       panel.Duration // the server's clock minus the browser's
+	lastCookie string         // document.cookie at the last refresh
 	renders    int
 	tries      map[string]int // refreshes made for a countdown at zero, by deadline
-	nextTry    time.Time
+	nextTry    panel.Time
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
@@ -76,8 +75,10 @@ func mount(root js.Value) *app {
 		lang = document.Get("documentElement").Get("lang")
 	}
 	p := &app{
-		root:     root,
-		lang:     panel.Lang(lang.String()),
+		root: root,
+		lang: panel.Lang(lang.String()),
+		// Fixed at start, as package time's Local is under js/wasm.
+		zone:     -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
 		pageEcho: decodeEcho(root.Call("getAttribute", "data-echo")),
 		tries:    map[string]int{},
 		kick:     make(chan struct{}, 1),
@@ -126,7 +127,7 @@ func mount(root js.Value) *app {
 	return p
 }
 
-func decodeEcho(attr js.Value) *state.Echo {
+func decodeEcho(attr js.Value) *panel.Echo {
 	if attr.Type() != js.TypeString {
 		return nil
 	}
@@ -157,10 +158,22 @@ func (p *app) setCollapsed(c bool) {
 }
 
 // loop runs until the page goes away: refreshes on request and ticks the
-// countdowns every second.
+// countdowns every second. The ticks come from setInterval, dropped while
+// one is pending as a time.Ticker drops them.
 func (p *app) loop() {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
+	tick := make(chan struct{}, 1)
+	fn := js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case tick <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	id := global.Call("setInterval", fn, 1000)
+	defer func() {
+		global.Call("clearInterval", id)
+		fn.Release()
+	}()
 	for {
 		select {
 		case <-p.quit:
@@ -169,13 +182,19 @@ func (p *app) loop() {
 			p.refresh("")
 		case nonce := <-p.nonces:
 			p.refresh(nonce)
-		case <-tick.C:
+		case <-tick:
 			p.tick()
 		}
 	}
 }
 
-func (p *app) now() time.Time { return time.Now().Add(p.skew) }
+// wall is the browser's clock, in its zone.
+func (p *app) wall() panel.Time {
+	return panel.Unix(0, int64(global.Get("Date").Call("now").Float())*1e6).In(p.zone)
+}
+
+// now is the server's clock, as well as the panel knows it.
+func (p *app) now() panel.Time { return p.wall().Add(p.skew) }
 
 // tick updates the countdowns, re-fetches the state when one reaches zero
 // (the server then reports the expiry; a few tries in case the clocks
@@ -191,8 +210,8 @@ func (p *app) tick() {
 	for i, n := 0, list.Length(); i < n; i++ {
 		el := list.Index(i)
 		attr := el.Call("getAttribute", panel.DeadlineAttr).String()
-		deadline, err := time.Parse(time.RFC3339Nano, attr)
-		if err != nil {
+		deadline, ok := panel.ParseTime(attr)
+		if !ok {
 			continue
 		}
 		left := deadline.Sub(now)
@@ -203,7 +222,7 @@ func (p *app) tick() {
 		el.Call("setAttribute", "data-expired", "true")
 		if p.tries[attr] < 3 && !now.Before(p.nextTry) {
 			p.tries[attr]++
-			p.nextTry = now.Add(2 * time.Second)
+			p.nextTry = now.Add(2 * panel.Second)
 			p.refresh("")
 			return
 		}
@@ -220,6 +239,7 @@ func (p *app) refresh(nonce string) {
 	p.lastCookie = document.Get("cookie").String()
 	in := panel.Input{
 		Lang:           p.lang,
+		Zone:           p.zone,
 		DocumentCookie: p.lastCookie,
 		PageEcho:       p.pageEcho,
 		Prev:           panel.DecodeSnapshot(parseJSON(sessionStorage.get(panel.KeySnapshot))),
@@ -237,7 +257,7 @@ func (p *app) refresh(nonce string) {
 			sessionStorage.remove(panel.KeyPendingEcho)
 		}
 		if !st.Now.IsZero() {
-			p.skew = time.Until(st.Now)
+			p.skew = st.Now.Sub(p.wall())
 		}
 		if st.Echo != nil {
 			p.actionEcho = st.Echo
@@ -265,7 +285,7 @@ func (p *app) render(m panel.Model) {
 }
 
 // fetchState fetches and decodes GET /api/state.
-func fetchState(url string) (state.State, error) {
+func fetchState(url string) (panel.State, error) {
 	opts := map[string]any{
 		"credentials": "same-origin",
 		"cache":       "no-store",
@@ -276,14 +296,14 @@ func fetchState(url string) (state.State, error) {
 	}
 	resp, err := await(global.Call("fetch", url, opts))
 	if err != nil {
-		return state.State{}, err
+		return panel.State{}, err
 	}
 	if !resp.Get("ok").Bool() {
-		return state.State{}, httpError(resp.Get("status").Int())
+		return panel.State{}, httpError(resp.Get("status").Int())
 	}
 	body, err := await(resp.Call("json"))
 	if err != nil {
-		return state.State{}, err
+		return panel.State{}, err
 	}
 	return panel.DecodeState(jsValue{body}), nil
 }

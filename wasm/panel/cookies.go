@@ -5,23 +5,19 @@
 // JSON the panel reads and keeps, and renders all of it to a plain element
 // tree that the WebAssembly glue (package main) turns into DOM nodes.
 //
-// The package avoids fmt, encoding/json and reflect so that the panel's
+// The package avoids fmt, encoding/json, reflect and time so that the panel's
 // WebAssembly binary stays small; JSON is parsed by the browser and reached
 // through the Value interface.
 package panel
 
-import (
-	"strings"
-
-	"cookielab/wasm/state"
-)
+import "strings"
 
 // ParseDocumentCookie splits document.cookie ("a=1; b=2") into name/value
 // pairs in the order the browser lists them. Values are kept raw: they are
 // shown exactly as the script sees them. A segment without "=" is a nameless
 // cookie, as browsers list it.
-func ParseDocumentCookie(s string) []state.Cookie {
-	var out []state.Cookie
+func ParseDocumentCookie(s string) []Cookie {
+	var out []Cookie
 	for part := range strings.SplitSeq(s, ";") {
 		part = trimSpace(part)
 		if part == "" {
@@ -31,7 +27,7 @@ func ParseDocumentCookie(s string) []state.Cookie {
 		if !ok {
 			name, value = "", part
 		}
-		out = append(out, state.Cookie{Name: trimSpace(name), Value: trimSpace(value)})
+		out = append(out, Cookie{Name: trimSpace(name), Value: trimSpace(value)})
 	}
 	return out
 }

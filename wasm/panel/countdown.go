@@ -1,18 +1,15 @@
 package panel
 
-import (
-	"strconv"
-	"time"
-)
+import "strconv"
 
 // Countdown formats the time left before a deadline the way the panel shows
 // it: "9s", "4m 05s", "1h 02m", "13d 23h" (Korean: "9초", "4분 05초",
 // "1시간 02분", "13일 23시간"). It rounds up, so "0s" appears exactly when
 // the deadline has passed.
-func Countdown(d time.Duration, lang string) string {
+func Countdown(d Duration, lang string) string {
 	secs := int64(0)
 	if d > 0 {
-		secs = int64((d + time.Second - 1) / time.Second)
+		secs = int64((d + Second - 1) / Second)
 	}
 	u := [4]string{"d", "h", "m", "s"}
 	sep := " "

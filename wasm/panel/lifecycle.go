@@ -1,11 +1,5 @@
 package panel
 
-import (
-	"time"
-
-	"cookielab/wasm/state"
-)
-
 // Life-cycle states of this browser's session, as the diagram shows them.
 const (
 	LifeNone          = "none"          // no session, and none has ended
@@ -23,7 +17,7 @@ const (
 
 // SessionState is the session section's state: none, anonymous or
 // authenticated (never ended: that is the diagram's business).
-func SessionState(st *state.State) string {
+func SessionState(st *State) string {
 	switch {
 	case st == nil || (st.Session == nil && !st.Authenticated):
 		return LifeNone
@@ -37,17 +31,17 @@ func SessionState(st *state.State) string {
 // Life is the life-cycle state: the session's state while there is one;
 // with no session, ended when the newest event of the timeline (newest
 // first) ended a session, none otherwise.
-func Life(st *state.State, timeline []state.Event) (life, endedBy string) {
+func Life(st *State, timeline []Event) (life, endedBy string) {
 	if s := SessionState(st); s != LifeNone {
 		return s, ""
 	}
 	if len(timeline) > 0 {
 		switch timeline[0].Kind {
-		case state.Destroyed:
+		case evDestroyed:
 			return LifeEnded, EndedByLogout
-		case state.Expired:
+		case evExpired:
 			return LifeEnded, EndedByExpiry
-		case state.Rejected:
+		case evRejected:
 			return LifeEnded, EndedByRejection
 		}
 	}
@@ -61,15 +55,15 @@ type Transition struct {
 	From, To string
 	Via      string // event kind
 	Reason   string
-	At       time.Time
+	At       Time
 }
 
 // NextTransition works out the last transition for the current life-cycle
 // state, given the previous snapshot (nil on the first render in this tab),
 // the timeline it was rendered with and the current timeline (newest first).
 // With no change of state and no new event the previous transition stands.
-func NextTransition(prev *Snapshot, prevTimeline, timeline []state.Event, life string) Transition {
-	var newest *state.Event
+func NextTransition(prev *Snapshot, prevTimeline, timeline []Event, life string) Transition {
+	var newest *Event
 	if len(timeline) > 0 && (len(prevTimeline) == 0 || EventKey(timeline[0]) != EventKey(prevTimeline[0])) {
 		newest = &timeline[0]
 	}
@@ -84,11 +78,11 @@ func NextTransition(prev *Snapshot, prevTimeline, timeline []state.Event, life s
 		return Transition{}
 	default:
 		switch newest.Kind {
-		case state.Created:
+		case evCreated:
 			t.From = LifeNone
-		case state.Rotated:
+		case evRotated:
 			t.From = LifeAnonymous
-		case state.Destroyed:
+		case evDestroyed:
 			t.From = LifeAuthenticated
 		}
 	}

@@ -1,11 +1,6 @@
 package panel
 
-import (
-	"slices"
-	"time"
-
-	"cookielab/wasm/state"
-)
+import "slices"
 
 // SessionCookiesLimit bounds the history of session cookie values kept in
 // sessionStorage (cookielab.sessionCookies) for the lessons' replay action.
@@ -21,28 +16,28 @@ const (
 type Input struct {
 	Lang           string
 	DocumentCookie string
-	State          *state.State // nil when GET /api/state failed
-	Err            string       // why it failed
-	PageEcho       *state.Echo  // #panel[data-echo]: the response that produced this page
-	ActionEcho     *state.Echo  // the echo of the learner's last action, collected by nonce
-	Prev           *Snapshot    // the previous render's snapshot; nil on the first in this tab
-	Timeline       []state.Event
+	State          *State    // nil when GET /api/state failed
+	Err            string    // why it failed
+	PageEcho       *Echo     // #panel[data-echo]: the response that produced this page
+	ActionEcho     *Echo     // the echo of the learner's last action, collected by nonce
+	Prev           *Snapshot // the previous render's snapshot; nil on the first in this tab
+	Timeline       []Event
 	SessionCookies []string
-	Now            time.Time // the server's clock, as well as the panel knows it
-	Loc            *time.Location
+	Now            Time // the server's clock, as well as the panel knows it
+	Zone           int  // the browser's zone offset, in seconds east of UTC
 }
 
 // EchoGroup is one response's Set-Cookie lines.
 type EchoGroup struct {
 	Source string
-	Echo   state.Echo
+	Echo   Echo
 	Lines  []SetCookie
 }
 
 // EventRow is one timeline event and whether it is new since the previous
 // render.
 type EventRow struct {
-	state.Event
+	Event
 	Change string
 }
 
@@ -51,16 +46,16 @@ type EventRow struct {
 type Model struct {
 	Lang string
 	Err  string
-	Now  time.Time
-	Loc  *time.Location
+	Now  Time
+	Zone int // seconds east of UTC
 
 	JS        []CookieRow
 	Server    []CookieRow
 	SetCookie []EchoGroup
 
 	SessionState string // none, anonymous, authenticated
-	Session      *state.Session
-	User         *state.User
+	Session      *Session
+	User         *User
 	IDChange     string
 	UserChange   string
 	Data         []DataRow
@@ -73,16 +68,13 @@ type Model struct {
 	// Kept in sessionStorage for the next render. Snapshot is nil when
 	// GET /api/state failed: the next render diffs against the last good one.
 	Snapshot       *Snapshot
-	StoreTimeline  []state.Event
+	StoreTimeline  []Event
 	SessionCookies []string
 }
 
 // Build computes the view model of one render.
 func Build(in Input) Model {
-	m := Model{Lang: Lang(in.Lang), Err: in.Err, Now: in.Now, Loc: in.Loc, SessionCookies: in.SessionCookies}
-	if m.Loc == nil {
-		m.Loc = time.Local
-	}
+	m := Model{Lang: Lang(in.Lang), Err: in.Err, Now: in.Now, Zone: in.Zone, SessionCookies: in.SessionCookies}
 	prev, hasPrev := in.Prev, in.Prev != nil
 	if prev == nil {
 		prev = &Snapshot{}
@@ -90,11 +82,11 @@ func Build(in Input) Model {
 	js := ParseDocumentCookie(in.DocumentCookie)
 	m.JS = DiffCookies(prev.JS, js, hasPrev)
 
-	var fresh [][]state.Event
+	var fresh [][]Event
 	if in.State != nil {
 		fresh = append(fresh, in.State.Events)
 	}
-	for _, e := range []*state.Echo{in.PageEcho, in.ActionEcho} {
+	for _, e := range []*Echo{in.PageEcho, in.ActionEcho} {
 		if e != nil {
 			fresh = append(fresh, e.Events)
 		}
@@ -114,7 +106,7 @@ func Build(in Input) Model {
 
 	for _, g := range []struct {
 		source string
-		echo   *state.Echo
+		echo   *Echo
 	}{{SourceAction, in.ActionEcho}, {SourcePage, in.PageEcho}} {
 		if g.echo == nil || (g.source == SourcePage && in.ActionEcho != nil && len(g.echo.SetCookie) == 0) {
 			continue // the page's echo adds nothing to an action's unless it set cookies too
@@ -136,14 +128,14 @@ func Build(in Input) Model {
 		m.Transition = prev.Transition
 		return m
 	}
-	visible := map[state.Cookie]bool{}
+	visible := map[Cookie]bool{}
 	for _, c := range js {
 		visible[c] = true
 	}
 	m.Server = DiffCookies(prev.Server, st.Cookies, hasPrev)
 	for i := range m.Server {
 		r := &m.Server[i]
-		r.HttpOnly = r.Change != Removed && !visible[state.Cookie{Name: r.Name, Value: r.Value}]
+		r.HttpOnly = r.Change != Removed && !visible[Cookie{Name: r.Name, Value: r.Value}]
 	}
 
 	m.SessionState = SessionState(st)

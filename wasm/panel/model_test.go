@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -18,7 +17,7 @@ import (
 type browser struct {
 	t        *testing.T
 	prev     *Snapshot
-	timeline []state.Event
+	timeline []Event
 	cookies  []string
 }
 
@@ -26,7 +25,7 @@ type browser struct {
 // and round-trips it through JSON as sessionStorage would.
 func (b *browser) render(in Input) (Model, *El) {
 	b.t.Helper()
-	in.Prev, in.Timeline, in.SessionCookies, in.Loc = b.prev, b.timeline, b.cookies, time.UTC
+	in.Prev, in.Timeline, in.SessionCookies, in.Zone = b.prev, b.timeline, b.cookies, 0
 	if in.Now.IsZero() {
 		in.Now = t0
 	}
@@ -72,12 +71,12 @@ func attrOf(t *testing.T, e *El, name string) string {
 
 func TestFlow(t *testing.T) {
 	b := &browser{t: t}
-	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
+	sec := func(n int) Time { return t0.Add(Duration(n) * Second) }
 	sessionLine := "sessionid=SIGNED1; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
 
 	// 1. A first page: no cookies, no session.
-	m, root := b.render(Input{Lang: "en", State: &state.State{Now: t0},
-		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: t0}})
+	m, root := b.render(Input{Lang: "en", State: &State{Now: t0},
+		PageEcho: &Echo{Method: "GET", Path: "/", Status: 200, At: t0}})
 	for _, p := range []string{"js-cookies", "server-cookies", "set-cookie", "session", "timeline", "diagram"} {
 		one(t, root, "data-panel", p)
 	}
@@ -98,15 +97,15 @@ func TestFlow(t *testing.T) {
 	}
 
 	// 2. POST /lab/session cart=apple (created), then the page it redirects to.
-	s1 := &state.Session{ID: "id-1", Cookie: "SIGNED1", Created: sec(10), LastSeen: sec(10),
-		IdleExpires: sec(10).Add(time.Hour), AbsoluteExpires: sec(10).Add(14 * 24 * time.Hour), Data: map[string]string{"cart": "apple"}}
-	created := state.Event{Kind: state.Created, At: sec(10), ID: "id-1"}
+	s1 := &Session{ID: "id-1", Cookie: "SIGNED1", Created: sec(10), LastSeen: sec(10),
+		IdleExpires: sec(10).Add(Hour), AbsoluteExpires: sec(10).Add(14 * 24 * Hour), Data: map[string]string{"cart": "apple"}}
+	created := Event{Kind: state.Created, At: sec(10), ID: "id-1"}
 	m, root = b.render(Input{Lang: "en", DocumentCookie: "flavour=chocolate", Now: sec(11),
-		State: &state.State{Cookies: []state.Cookie{{Name: "flavour", Value: "chocolate"}, {Name: "sessionid", Value: "SIGNED1"}},
-			Session: s1, Events: []state.Event{created}, Now: sec(11)},
-		ActionEcho: &state.Echo{Method: "POST", Path: "/lab/session", Status: 303, Location: "/lessons/sessions",
-			SetCookie: []string{sessionLine}, Events: []state.Event{created}, At: sec(10)},
-		PageEcho: &state.Echo{Method: "GET", Path: "/lessons/sessions", Status: 200, At: sec(11)}})
+		State: &State{Cookies: []Cookie{{Name: "flavour", Value: "chocolate"}, {Name: "sessionid", Value: "SIGNED1"}},
+			Session: s1, Events: []Event{created}, Now: sec(11)},
+		ActionEcho: &Echo{Method: "POST", Path: "/lab/session", Status: 303, Location: "/lessons/sessions",
+			SetCookie: []string{sessionLine}, Events: []Event{created}, At: sec(10)},
+		PageEcho: &Echo{Method: "GET", Path: "/lessons/sessions", Status: 200, At: sec(11)}})
 	srv := one(t, root, "data-panel", "server-cookies")
 	if diff := cmp.Diff([]string{
 		"data-cookie=flavour data-value=chocolate data-httponly=false data-change=added",
@@ -153,14 +152,14 @@ func TestFlow(t *testing.T) {
 	}
 
 	// 3. Log in as alice: the id rotates, data kept, user set.
-	s2 := &state.Session{ID: "id-2", Cookie: "SIGNED2", Created: sec(20), LastSeen: sec(20), IdleExpires: sec(20).Add(time.Hour),
+	s2 := &Session{ID: "id-2", Cookie: "SIGNED2", Created: sec(20), LastSeen: sec(20), IdleExpires: sec(20).Add(Hour),
 		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}, UserID: "1"}
-	rotated := state.Event{Kind: state.Rotated, At: sec(20), ID: "id-2", PrevID: "id-1"}
+	rotated := Event{Kind: state.Rotated, At: sec(20), ID: "id-2", PrevID: "id-1"}
 	m, root = b.render(Input{Lang: "en", Now: sec(21),
-		State: &state.State{Authenticated: true, User: &state.User{ID: "1", Username: "alice", DisplayName: "Alice"},
-			Cookies: []state.Cookie{{Name: "sessionid", Value: "SIGNED2"}}, Session: s2, Events: []state.Event{created, rotated}, Now: sec(21)},
-		ActionEcho: &state.Echo{Method: "POST", Path: "/login", Status: 303, Location: "/",
-			SetCookie: []string{strings.Replace(sessionLine, "SIGNED1", "SIGNED2", 1)}, Events: []state.Event{rotated}, At: sec(20)}})
+		State: &State{Authenticated: true, User: &User{ID: "1", Username: "alice", DisplayName: "Alice"},
+			Cookies: []Cookie{{Name: "sessionid", Value: "SIGNED2"}}, Session: s2, Events: []Event{created, rotated}, Now: sec(21)},
+		ActionEcho: &Echo{Method: "POST", Path: "/login", Status: 303, Location: "/",
+			SetCookie: []string{strings.Replace(sessionLine, "SIGNED1", "SIGNED2", 1)}, Events: []Event{rotated}, At: sec(20)}})
 	ses = one(t, root, "data-panel", "session")
 	if got := attrs(root, []string{"data-state", "data-session-id", "data-user"}, "data-panel", "session"); got[0] != "data-state=authenticated data-session-id=id-2 data-user=alice" {
 		t.Errorf("step 3 session attrs %v", got)
@@ -195,12 +194,12 @@ func TestFlow(t *testing.T) {
 	}
 
 	// 4. Log out (Korean page): destroyed, cookie deleted, no session.
-	destroyed := state.Event{Kind: state.Destroyed, At: sec(30), ID: "id-2"}
-	m, root = b.render(Input{Lang: "ko", Now: sec(31), State: &state.State{Now: sec(31)},
-		ActionEcho: &state.Echo{Method: "POST", Path: "/logout", Status: 303, Location: "/",
+	destroyed := Event{Kind: state.Destroyed, At: sec(30), ID: "id-2"}
+	m, root = b.render(Input{Lang: "ko", Now: sec(31), State: &State{Now: sec(31)},
+		ActionEcho: &Echo{Method: "POST", Path: "/logout", Status: 303, Location: "/",
 			SetCookie: []string{`sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`},
-			Events:    []state.Event{destroyed}, At: sec(30)},
-		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: sec(31)}})
+			Events:    []Event{destroyed}, At: sec(30)},
+		PageEcho: &Echo{Method: "GET", Path: "/", Status: 200, At: sec(31)}})
 	if got := attrs(root, []string{"data-cookie", "data-op"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete"}) {
 		t.Errorf("step 4 set-cookie %v", got)
 	}
@@ -226,8 +225,8 @@ func TestFlow(t *testing.T) {
 
 	// 5. Reload: the destroyed event is still there (from sessionStorage);
 	// no action echo now; nothing marked changed.
-	m, root = b.render(Input{Lang: "en", Now: sec(40), State: &state.State{Now: sec(40)},
-		PageEcho: &state.Echo{Method: "GET", Path: "/", Status: 200, At: sec(40)}})
+	m, root = b.render(Input{Lang: "en", Now: sec(40), State: &State{Now: sec(40)},
+		PageEcho: &Echo{Method: "GET", Path: "/", Status: 200, At: sec(40)}})
 	if got := attrs(root, []string{"data-event"}, "data-event", "*"); len(got) != 3 || got[0] != "data-event=destroyed" {
 		t.Errorf("step 5 timeline %v", got)
 	}
@@ -242,10 +241,10 @@ func TestFlow(t *testing.T) {
 	}
 
 	// 6. Replay the old cookie: rejected (unknown), cleared by the page.
-	m, root = b.render(Input{Lang: "en", Now: sec(50), State: &state.State{Now: sec(50)},
-		PageEcho: &state.Echo{Method: "GET", Path: "/me", Status: 302, Location: "/login?next=%2Fme",
+	m, root = b.render(Input{Lang: "en", Now: sec(50), State: &State{Now: sec(50)},
+		PageEcho: &Echo{Method: "GET", Path: "/me", Status: 302, Location: "/login?next=%2Fme",
 			SetCookie: []string{"sessionid=; Max-Age=0; Path=/"},
-			Events:    []state.Event{{Kind: state.Rejected, At: sec(50), ID: "id-2", Reason: state.ReasonUnknown}}, At: sec(50)}})
+			Events:    []Event{{Kind: state.Rejected, At: sec(50), ID: "id-2", Reason: state.ReasonUnknown}}, At: sec(50)}})
 	if got := attrs(root, []string{"data-event", "data-reason", "data-id", "data-change"}, "data-event", "*"); got[0] != "data-event=rejected data-reason=unknown data-id=id-2 data-change=added" {
 		t.Errorf("step 6 timeline %v", got)
 	}
@@ -260,10 +259,10 @@ func TestFlow(t *testing.T) {
 
 func TestBuildError(t *testing.T) {
 	b := &browser{t: t}
-	b.render(Input{State: &state.State{Cookies: []state.Cookie{{Name: "a", Value: "1"}}}, DocumentCookie: "a=1"})
+	b.render(Input{State: &State{Cookies: []Cookie{{Name: "a", Value: "1"}}}, DocumentCookie: "a=1"})
 	before := b.prev
 	m, root := b.render(Input{Lang: "en", DocumentCookie: "a=1; b=2", Err: "HTTP 500",
-		PageEcho: &state.Echo{Events: []state.Event{{Kind: state.Expired, At: t0, Reason: state.ReasonIdle}}}})
+		PageEcho: &Echo{Events: []Event{{Kind: state.Expired, At: t0, Reason: state.ReasonIdle}}}})
 	if m.Snapshot != nil || b.prev != before {
 		t.Error("a failed fetch replaced the snapshot")
 	}
@@ -298,9 +297,9 @@ func TestSessionCookiesHistory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := &state.State{}
+			st := &State{}
 			if tt.cookie != "" {
-				st.Session = &state.Session{ID: "id", Cookie: tt.cookie}
+				st.Session = &Session{ID: "id", Cookie: tt.cookie}
 			}
 			stored := slices.Clone(tt.stored)
 			m := Build(Input{State: st, SessionCookies: stored})
@@ -318,8 +317,8 @@ func TestRenderIsText(t *testing.T) {
 	// Attacker-controlled cookie text only ever lands in text and attribute
 	// values; the tree has no element the data did not ask for.
 	evil := `<img src=x onerror=alert(1)>`
-	m := Build(Input{DocumentCookie: "x=" + evil, State: &state.State{Cookies: []state.Cookie{{Name: evil, Value: evil}}},
-		PageEcho: &state.Echo{SetCookie: []string{evil + "=" + evil + "; Path=" + evil}}})
+	m := Build(Input{DocumentCookie: "x=" + evil, State: &State{Cookies: []Cookie{{Name: evil, Value: evil}}},
+		PageEcho: &Echo{SetCookie: []string{evil + "=" + evil + "; Path=" + evil}}})
 	root := &El{Tag: "div", Children: Render(m)}
 	var walk func(*El)
 	walk = func(e *El) {

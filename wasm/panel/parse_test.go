@@ -14,15 +14,15 @@ func TestParseDocumentCookie(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []state.Cookie
+		want []Cookie
 	}{
 		{name: "empty", in: "", want: nil},
-		{name: "one", in: "flavour=chocolate", want: []state.Cookie{{Name: "flavour", Value: "chocolate"}}},
-		{name: "several, browser spacing", in: "a=1; b=2;c=3", want: []state.Cookie{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}, {Name: "c", Value: "3"}}},
-		{name: "value with =", in: "tok=ab==; x=", want: []state.Cookie{{Name: "tok", Value: "ab=="}, {Name: "x", Value: ""}}},
-		{name: "nameless and blanks", in: " ; lonely ;a=1", want: []state.Cookie{{Name: "", Value: "lonely"}, {Name: "a", Value: "1"}}},
-		{name: "same name twice", in: "a=1; a=2", want: []state.Cookie{{Name: "a", Value: "1"}, {Name: "a", Value: "2"}}},
-		{name: "markup is just text", in: `x=<img src=x onerror=alert(1)>`, want: []state.Cookie{{Name: "x", Value: "<img src=x onerror=alert(1)>"}}},
+		{name: "one", in: "flavour=chocolate", want: []Cookie{{Name: "flavour", Value: "chocolate"}}},
+		{name: "several, browser spacing", in: "a=1; b=2;c=3", want: []Cookie{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}, {Name: "c", Value: "3"}}},
+		{name: "value with =", in: "tok=ab==; x=", want: []Cookie{{Name: "tok", Value: "ab=="}, {Name: "x", Value: ""}}},
+		{name: "nameless and blanks", in: " ; lonely ;a=1", want: []Cookie{{Name: "", Value: "lonely"}, {Name: "a", Value: "1"}}},
+		{name: "same name twice", in: "a=1; a=2", want: []Cookie{{Name: "a", Value: "1"}, {Name: "a", Value: "2"}}},
+		{name: "markup is just text", in: `x=<img src=x onerror=alert(1)>`, want: []Cookie{{Name: "x", Value: "<img src=x onerror=alert(1)>"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,7 +34,7 @@ func TestParseDocumentCookie(t *testing.T) {
 }
 
 func TestParseSetCookie(t *testing.T) {
-	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := tm(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	tests := []struct {
 		name string
 		line string
@@ -44,13 +44,13 @@ func TestParseSetCookie(t *testing.T) {
 			name: "Django session cookie",
 			line: "sessionid=abc.def; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax",
 			want: SetCookie{Name: "sessionid", Value: "abc.def", HasMaxAge: true, MaxAge: 1209600, Path: "/",
-				HttpOnly: true, SameSite: "Lax", Op: OpSet, Deadline: at.Add(1209600 * time.Second)},
+				HttpOnly: true, SameSite: "Lax", Op: OpSet, Deadline: at.Add(1209600 * Second)},
 		},
 		{
 			name: "Django deletion",
 			line: `sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`,
 			want: SetCookie{Name: "sessionid", Value: `""`, HasMaxAge: true, MaxAge: 0, HasExpires: true,
-				Expires: time.Unix(0, 0).UTC(), ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Path: "/", SameSite: "Lax", Op: OpDelete},
+				Expires: Unix(0, 0), ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Path: "/", SameSite: "Lax", Op: OpDelete},
 		},
 		{
 			name: "negative Max-Age deletes",
@@ -60,20 +60,20 @@ func TestParseSetCookie(t *testing.T) {
 		{
 			name: "Expires in the past deletes",
 			line: "a=b; Expires=Sun, 01 Mar 2026 11:59:59 GMT",
-			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(-time.Second),
+			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(-Second),
 				ExpiresRaw: "Sun, 01 Mar 2026 11:59:59 GMT", Op: OpDelete},
 		},
 		{
 			name: "Expires in the future sets, RFC 850 form",
 			line: "a=b; expires=Sunday, 01-Mar-26 12:00:10 GMT; secure",
-			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(10 * time.Second),
-				ExpiresRaw: "Sunday, 01-Mar-26 12:00:10 GMT", Secure: true, Op: OpSet, Deadline: at.Add(10 * time.Second)},
+			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(10 * Second),
+				ExpiresRaw: "Sunday, 01-Mar-26 12:00:10 GMT", Secure: true, Op: OpSet, Deadline: at.Add(10 * Second)},
 		},
 		{
 			name: "Max-Age wins over a past Expires",
 			line: "a=b; Max-Age=10; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-			want: SetCookie{Name: "a", Value: "b", HasMaxAge: true, MaxAge: 10, HasExpires: true, Expires: time.Unix(0, 0).UTC(),
-				ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Op: OpSet, Deadline: at.Add(10 * time.Second)},
+			want: SetCookie{Name: "a", Value: "b", HasMaxAge: true, MaxAge: 10, HasExpires: true, Expires: Unix(0, 0),
+				ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Op: OpSet, Deadline: at.Add(10 * Second)},
 		},
 		{
 			name: "session cookie, every other attribute",
@@ -105,17 +105,17 @@ func TestParseSetCookie(t *testing.T) {
 func TestCountdown(t *testing.T) {
 	tests := []struct {
 		name   string
-		d      time.Duration
+		d      Duration
 		en, ko string
 	}{
-		{name: "past", d: -time.Hour, en: "0s", ko: "0초"},
+		{name: "past", d: -Hour, en: "0s", ko: "0초"},
 		{name: "zero", d: 0, en: "0s", ko: "0초"},
-		{name: "rounds up", d: 8*time.Second + time.Millisecond, en: "9s", ko: "9초"},
-		{name: "seconds", d: 59 * time.Second, en: "59s", ko: "59초"},
-		{name: "a minute", d: time.Minute, en: "1m 00s", ko: "1분 00초"},
-		{name: "minutes", d: 4*time.Minute + 5*time.Second, en: "4m 05s", ko: "4분 05초"},
-		{name: "hours", d: time.Hour + 2*time.Minute, en: "1h 02m", ko: "1시간 02분"},
-		{name: "days", d: 14*24*time.Hour - time.Second, en: "13d 23h", ko: "13일 23시간"},
+		{name: "rounds up", d: 8*Second + Millisecond, en: "9s", ko: "9초"},
+		{name: "seconds", d: 59 * Second, en: "59s", ko: "59초"},
+		{name: "a minute", d: Minute, en: "1m 00s", ko: "1분 00초"},
+		{name: "minutes", d: 4*Minute + 5*Second, en: "4m 05s", ko: "4분 05초"},
+		{name: "hours", d: Hour + 2*Minute, en: "1h 02m", ko: "1시간 02분"},
+		{name: "days", d: 14*24*Hour - Second, en: "13d 23h", ko: "13일 23시간"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

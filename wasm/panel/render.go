@@ -3,7 +3,6 @@ package panel
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // El is an element to create: the glue turns it into DOM nodes with
@@ -301,13 +300,13 @@ func yesNo(b bool) string {
 }
 
 // when formats a time for the learner in the browser's zone.
-func (m Model) when(t time.Time) string {
-	return t.In(m.Loc).Format("2006-01-02 15:04:05")
+func (m Model) when(t Time) string {
+	return t.In(m.Zone).DateTime()
 }
 
 // countdown is a live countdown to t (see DeadlineAttr).
-func (m Model) countdown(t time.Time) *El {
-	return h("span", a("class", "cl-countdown cl-mono", DeadlineAttr, t.Format(time.RFC3339Nano)),
+func (m Model) countdown(t Time) *El {
+	return h("span", a("class", "cl-countdown cl-mono", DeadlineAttr, t.String()),
 		Countdown(t.Sub(m.Now), m.Lang))
 }
 
@@ -344,7 +343,7 @@ func (m Model) renderSession() *El {
 		}
 		for _, t := range []struct {
 			key  string
-			at   time.Time
+			at   Time
 			live bool
 		}{{"ses.created", s.Created, false}, {"ses.lastseen", s.LastSeen, false}, {"ses.idle", idle, true}, {"ses.absolute", s.AbsoluteExpires, true}} {
 			if t.at.IsZero() {
@@ -435,7 +434,7 @@ func (m Model) renderTimeline() *El {
 	for _, r := range m.Timeline {
 		e := r.Event
 		li := h("li", a("data-event", e.Kind, "data-reason", e.Reason, "data-id", e.ID, "data-change", r.Change), "",
-			h("time", a("datetime", e.At.Format(time.RFC3339Nano), "class", "cl-mono"), m.when(e.At)),
+			h("time", a("datetime", e.At.String(), "class", "cl-mono"), m.when(e.At)),
 			h("span", a("class", "cl-event cl-event-"+e.Kind), labelOr(m.Lang, "ev."+e.Kind, e.Kind)))
 		if e.Reason != "" {
 			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, e.Reason)))

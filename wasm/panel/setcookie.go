@@ -1,10 +1,6 @@
 package panel
 
-import (
-	"strconv"
-	"strings"
-	"time"
-)
+import "strings"
 
 // Operations a Set-Cookie line performs on the browser's jar.
 const (
@@ -21,8 +17,8 @@ type SetCookie struct {
 	HasMaxAge   bool
 	MaxAge      int
 	HasExpires  bool
-	Expires     time.Time // zero when absent or unparsable
-	ExpiresRaw  string    // as written
+	Expires     Time   // zero when absent or unparsable
+	ExpiresRaw  string // as written
 	Path        string
 	Domain      string
 	HttpOnly    bool
@@ -31,27 +27,16 @@ type SetCookie struct {
 	Partitioned bool
 	Other       []string // attributes the panel does not know, as written
 	Op          string   // OpSet or OpDelete
-	Deadline    time.Time
+	Deadline    Time
 	// Deadline is when the cookie leaves the jar: zero for a session cookie
 	// (gone when the browser closes) and for a deletion.
-}
-
-// cookieTimeLayouts are the date forms browsers accept in Expires, most
-// common first: RFC 1123 (what Go and Django send), RFC 850, ANSI C, and
-// the old Netscape form.
-var cookieTimeLayouts = []string{
-	"Mon, 02 Jan 2006 15:04:05 GMT",
-	"Monday, 02-Jan-06 15:04:05 GMT",
-	"Mon Jan _2 15:04:05 2006",
-	"Mon, 02-Jan-2006 15:04:05 GMT",
-	"Mon, 02 Jan 2006 15:04:05 MST",
 }
 
 // ParseSetCookie parses one Set-Cookie line as sent at time at (the
 // response's time). As in RFC 6265, Max-Age wins over Expires: the line
 // deletes the cookie when Max-Age <= 0, or when there is no Max-Age and
 // Expires is not after at.
-func ParseSetCookie(line string, at time.Time) SetCookie {
+func ParseSetCookie(line string, at Time) SetCookie {
 	c := SetCookie{Raw: line, Op: OpSet}
 	parts := strings.Split(line, ";")
 	name, value, ok := strings.Cut(parts[0], "=")
@@ -68,18 +53,15 @@ func ParseSetCookie(line string, at time.Time) SetCookie {
 		k, v = asciiLower(trimSpace(k)), trimSpace(v)
 		switch k {
 		case "max-age":
-			if n, err := strconv.Atoi(v); err == nil {
+			if n, ok := atoi(v); ok {
 				c.HasMaxAge, c.MaxAge = true, n
 			} else {
 				c.Other = append(c.Other, p)
 			}
 		case "expires":
 			c.HasExpires, c.ExpiresRaw = true, v
-			for _, layout := range cookieTimeLayouts {
-				if t, err := time.Parse(layout, v); err == nil {
-					c.Expires = t.UTC()
-					break
-				}
+			if t, ok := ParseCookieTime(v); ok {
+				c.Expires = t
 			}
 		case "path":
 			c.Path = v
@@ -110,7 +92,7 @@ func ParseSetCookie(line string, at time.Time) SetCookie {
 	case c.HasMaxAge && c.MaxAge <= 0:
 		c.Op = OpDelete
 	case c.HasMaxAge:
-		c.Deadline = at.Add(time.Duration(c.MaxAge) * time.Second)
+		c.Deadline = at.Add(Duration(c.MaxAge) * Second)
 	case !c.Expires.IsZero() && !c.Expires.After(at):
 		c.Op = OpDelete
 	case !c.Expires.IsZero():

@@ -1,10 +1,6 @@
 package panel
 
-import (
-	"strconv"
-
-	"cookielab/wasm/state"
-)
+import "strconv"
 
 // Kinds of change since the previous snapshot (data-change).
 const (
@@ -16,8 +12,8 @@ const (
 // Snapshot is what the panel remembers of its previous render (in
 // sessionStorage) to highlight what changed.
 type Snapshot struct {
-	JS            []state.Cookie
-	Server        []state.Cookie
+	JS            []Cookie
+	Server        []Cookie
 	SessionID     string
 	SessionCookie string
 	User          string
@@ -44,8 +40,8 @@ type DataRow struct {
 // followed by ghosts of prev's cookies that are gone. Cookies are matched by
 // name and occurrence (a name can appear twice, for two paths). With no
 // previous snapshot nothing is marked.
-func DiffCookies(prev, cur []state.Cookie, hasPrev bool) []CookieRow {
-	key := func(list []state.Cookie) []string {
+func DiffCookies(prev, cur []Cookie, hasPrev bool) []CookieRow {
+	key := func(list []Cookie) []string {
 		n := map[string]int{}
 		keys := make([]string, len(list))
 		for i, c := range list {

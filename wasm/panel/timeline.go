@@ -3,8 +3,6 @@ package panel
 import (
 	"slices"
 	"strconv"
-
-	"cookielab/wasm/state"
 )
 
 // TimelineLimit bounds the timeline the panel keeps and shows.
@@ -12,7 +10,7 @@ const TimelineLimit = 50
 
 // EventKey identifies an event across its sources (GET /api/state, the
 // page's echo, an action's echo, the stored timeline): kind, time and id.
-func EventKey(e state.Event) string {
+func EventKey(e Event) string {
 	return e.Kind + "|" + strconv.FormatInt(e.At.UnixNano(), 10) + "|" + e.ID
 }
 
@@ -30,10 +28,10 @@ func sortStable[T any](s []T, less func(a, b T) bool) {
 // from other sources (each oldest first, as the server lists them). Events
 // are deduplicated by EventKey, ordered newest first (among equal times, the
 // later-listed first), and at most TimelineLimit are kept.
-func MergeTimeline(stored []state.Event, fresh ...[]state.Event) []state.Event {
-	var all []state.Event
+func MergeTimeline(stored []Event, fresh ...[]Event) []Event {
+	var all []Event
 	seen := map[string]bool{}
-	add := func(e state.Event) {
+	add := func(e Event) {
 		if e.Kind == "" {
 			return
 		}
@@ -50,7 +48,7 @@ func MergeTimeline(stored []state.Event, fresh ...[]state.Event) []state.Event {
 			add(e)
 		}
 	}
-	sortStable(all, func(a, b state.Event) bool { return a.At.Before(b.At) })
+	sortStable(all, func(a, b Event) bool { return a.At.Before(b.At) })
 	slices.Reverse(all)
 	if len(all) > TimelineLimit {
 		all = all[:TimelineLimit]

@@ -2,7 +2,6 @@ package panel
 
 import (
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -10,52 +9,52 @@ import (
 	"cookielab/wasm/state"
 )
 
-func ev(kind string, sec int, id string) state.Event {
-	return state.Event{Kind: kind, At: t0.Add(time.Duration(sec) * time.Second), ID: id}
+func ev(kind string, sec int, id string) Event {
+	return Event{Kind: kind, At: t0.Add(Duration(sec) * Second), ID: id}
 }
 
 func TestMergeTimeline(t *testing.T) {
-	many := make([]state.Event, TimelineLimit+5)
+	many := make([]Event, TimelineLimit+5)
 	for i := range many {
 		many[i] = ev(state.Created, i, "x")
 	}
 	tests := []struct {
 		name   string
-		stored []state.Event
-		fresh  [][]state.Event
-		want   []state.Event
+		stored []Event
+		fresh  [][]Event
+		want   []Event
 	}{
 		{name: "nothing", want: nil},
 		{
 			name:  "fresh only, newest first",
-			fresh: [][]state.Event{{ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b")}},
-			want:  []state.Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+			fresh: [][]Event{{ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b")}},
+			want:  []Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
 		},
 		{
 			name:   "dedupe across stored, state and echoes",
-			stored: []state.Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
-			fresh: [][]state.Event{
+			stored: []Event{ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+			fresh: [][]Event{
 				{ev(state.Created, 1, "a"), ev(state.Rotated, 2, "b")},
 				{ev(state.Destroyed, 3, "b")},
 				{ev(state.Destroyed, 3, "b")},
 			},
-			want: []state.Event{ev(state.Destroyed, 3, "b"), ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
+			want: []Event{ev(state.Destroyed, 3, "b"), ev(state.Rotated, 2, "b"), ev(state.Created, 1, "a")},
 		},
 		{
 			name:  "same time: later listed first; same kind and time, other id kept",
-			fresh: [][]state.Event{{ev(state.Rejected, 5, "old"), ev(state.Created, 5, "new"), ev(state.Created, 5, "other")}},
-			want:  []state.Event{ev(state.Created, 5, "other"), ev(state.Created, 5, "new"), ev(state.Rejected, 5, "old")},
+			fresh: [][]Event{{ev(state.Rejected, 5, "old"), ev(state.Created, 5, "new"), ev(state.Created, 5, "other")}},
+			want:  []Event{ev(state.Created, 5, "other"), ev(state.Created, 5, "new"), ev(state.Rejected, 5, "old")},
 		},
 		{
 			name:  "kindless events dropped",
-			fresh: [][]state.Event{{{At: t0}, ev(state.Created, 1, "a")}},
-			want:  []state.Event{ev(state.Created, 1, "a")},
+			fresh: [][]Event{{{At: t0}, ev(state.Created, 1, "a")}},
+			want:  []Event{ev(state.Created, 1, "a")},
 		},
 		{
 			name:  "bounded, oldest dropped",
-			fresh: [][]state.Event{many},
-			want: func() []state.Event {
-				var w []state.Event
+			fresh: [][]Event{many},
+			want: func() []Event {
+				var w []Event
 				for i := len(many) - 1; len(w) < TimelineLimit; i-- {
 					w = append(w, many[i])
 				}
@@ -74,25 +73,25 @@ func TestMergeTimeline(t *testing.T) {
 }
 
 func TestLife(t *testing.T) {
-	anon := &state.State{Session: &state.Session{ID: "a"}}
-	authed := &state.State{Authenticated: true, User: &state.User{Username: "alice"}, Session: &state.Session{ID: "b"}}
-	nobody := &state.State{}
+	anon := &State{Session: &Session{ID: "a"}}
+	authed := &State{Authenticated: true, User: &User{Username: "alice"}, Session: &Session{ID: "b"}}
+	nobody := &State{}
 	tests := []struct {
 		name           string
-		st             *state.State
-		timeline       []state.Event
+		st             *State
+		timeline       []Event
 		wantSession    string
 		wantLife, want string
 	}{
 		{name: "no state", st: nil, wantSession: LifeNone, wantLife: LifeNone},
 		{name: "nobody", st: nobody, wantSession: LifeNone, wantLife: LifeNone},
-		{name: "anonymous", st: anon, timeline: []state.Event{ev(state.Destroyed, 1, "")}, wantSession: LifeAnonymous, wantLife: LifeAnonymous},
+		{name: "anonymous", st: anon, timeline: []Event{ev(state.Destroyed, 1, "")}, wantSession: LifeAnonymous, wantLife: LifeAnonymous},
 		{name: "authenticated", st: authed, wantSession: LifeAuthenticated, wantLife: LifeAuthenticated},
-		{name: "logged out", st: nobody, timeline: []state.Event{ev(state.Destroyed, 2, ""), ev(state.Rotated, 1, "")},
+		{name: "logged out", st: nobody, timeline: []Event{ev(state.Destroyed, 2, ""), ev(state.Rotated, 1, "")},
 			wantSession: LifeNone, wantLife: LifeEnded, want: EndedByLogout},
-		{name: "expired", st: nobody, timeline: []state.Event{ev(state.Expired, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByExpiry},
-		{name: "rejected", st: nobody, timeline: []state.Event{ev(state.Rejected, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByRejection},
-		{name: "created then gone without an end event", st: nobody, timeline: []state.Event{ev(state.Created, 2, "")}, wantSession: LifeNone, wantLife: LifeNone},
+		{name: "expired", st: nobody, timeline: []Event{ev(state.Expired, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByExpiry},
+		{name: "rejected", st: nobody, timeline: []Event{ev(state.Rejected, 2, "")}, wantSession: LifeNone, wantLife: LifeEnded, want: EndedByRejection},
+		{name: "created then gone without an end event", st: nobody, timeline: []Event{ev(state.Created, 2, "")}, wantSession: LifeNone, wantLife: LifeNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,30 +112,30 @@ func TestNextTransition(t *testing.T) {
 	tests := []struct {
 		name         string
 		prev         *Snapshot
-		prevTimeline []state.Event
-		timeline     []state.Event
+		prevTimeline []Event
+		timeline     []Event
 		life         string
 		want         Transition
 	}{
 		{name: "first render, nothing happened", life: LifeNone, want: Transition{}},
-		{name: "first render after a login", timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
-		{name: "first render after sign-up", timeline: []state.Event{created}, life: LifeAuthenticated,
+		{name: "first render after a login", timeline: []Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "first render after sign-up", timeline: []Event{created}, life: LifeAuthenticated,
 			want: Transition{From: LifeNone, To: LifeAuthenticated, Via: state.Created, At: created.At}},
-		{name: "first render after an expiry: from unknown", timeline: []state.Event{ev(state.Expired, 4, "b")}, life: LifeEnded,
-			want: Transition{To: LifeEnded, Via: state.Expired, At: t0.Add(4 * time.Second)}},
-		{name: "login", prev: &Snapshot{Life: LifeAnonymous}, prevTimeline: []state.Event{created},
-			timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "first render after an expiry: from unknown", timeline: []Event{ev(state.Expired, 4, "b")}, life: LifeEnded,
+			want: Transition{To: LifeEnded, Via: state.Expired, At: t0.Add(4 * Second)}},
+		{name: "login", prev: &Snapshot{Life: LifeAnonymous}, prevTimeline: []Event{created},
+			timeline: []Event{rotated, created}, life: LifeAuthenticated, want: login},
 		{name: "nothing new keeps the last one", prev: &Snapshot{Life: LifeAuthenticated, Transition: login},
-			prevTimeline: []state.Event{rotated, created}, timeline: []state.Event{rotated, created}, life: LifeAuthenticated, want: login},
-		{name: "logout", prev: &Snapshot{Life: LifeAuthenticated, Transition: login}, prevTimeline: []state.Event{rotated},
-			timeline: []state.Event{destroyed, rotated}, life: LifeEnded,
+			prevTimeline: []Event{rotated, created}, timeline: []Event{rotated, created}, life: LifeAuthenticated, want: login},
+		{name: "logout", prev: &Snapshot{Life: LifeAuthenticated, Transition: login}, prevTimeline: []Event{rotated},
+			timeline: []Event{destroyed, rotated}, life: LifeEnded,
 			want: Transition{From: LifeAuthenticated, To: LifeEnded, Via: state.Destroyed, At: destroyed.At}},
 		{name: "re-login as someone else stays logged in", prev: &Snapshot{Life: LifeAuthenticated, Transition: login},
-			prevTimeline: []state.Event{rotated}, timeline: []state.Event{ev(state.Rotated, 9, "c"), rotated}, life: LifeAuthenticated,
-			want: Transition{From: LifeAuthenticated, To: LifeAuthenticated, Via: state.Rotated, At: t0.Add(9 * time.Second)}},
+			prevTimeline: []Event{rotated}, timeline: []Event{ev(state.Rotated, 9, "c"), rotated}, life: LifeAuthenticated,
+			want: Transition{From: LifeAuthenticated, To: LifeAuthenticated, Via: state.Rotated, At: t0.Add(9 * Second)}},
 		{name: "state changed with no event", prev: &Snapshot{Life: LifeAnonymous}, life: LifeNone,
 			want: Transition{From: LifeAnonymous, To: LifeNone}},
-		{name: "snapshot without a state counts as none", prev: &Snapshot{}, timeline: []state.Event{created}, life: LifeAnonymous,
+		{name: "snapshot without a state counts as none", prev: &Snapshot{}, timeline: []Event{created}, life: LifeAnonymous,
 			want: Transition{From: LifeNone, To: LifeAnonymous, Via: state.Created, At: created.At}},
 	}
 	for _, tt := range tests {
@@ -150,16 +149,16 @@ func TestNextTransition(t *testing.T) {
 }
 
 func TestDiff(t *testing.T) {
-	c := func(kv ...string) []state.Cookie {
-		var out []state.Cookie
+	c := func(kv ...string) []Cookie {
+		var out []Cookie
 		for i := 0; i+1 < len(kv); i += 2 {
-			out = append(out, state.Cookie{Name: kv[i], Value: kv[i+1]})
+			out = append(out, Cookie{Name: kv[i], Value: kv[i+1]})
 		}
 		return out
 	}
 	cookies := []struct {
 		name      string
-		prev, cur []state.Cookie
+		prev, cur []Cookie
 		hasPrev   bool
 		want      []CookieRow
 	}{

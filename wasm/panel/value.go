@@ -1,11 +1,5 @@
 package panel
 
-import (
-	"time"
-
-	"cookielab/wasm/state"
-)
-
 // Kind is the type of a JSON value.
 type Kind int
 
@@ -55,11 +49,8 @@ func boolean(v Value, key string) bool {
 	return m.Kind() == Bool && m.Truth()
 }
 
-func timeOf(v Value, key string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, str(v, key))
-	if err != nil {
-		return time.Time{}
-	}
+func timeOf(v Value, key string) Time {
+	t, _ := ParseTime(str(v, key))
 	return t
 }
 
@@ -73,8 +64,8 @@ func each(v Value, f func(Value)) {
 }
 
 // DecodeState converts the body of GET /api/state.
-func DecodeState(v Value) state.State {
-	st := state.State{
+func DecodeState(v Value) State {
+	st := State{
 		Authenticated: boolean(v, "authenticated"),
 		Cookies:       decodeCookies(v.Get("cookies")),
 		Events:        DecodeEvents(v.Get("events")),
@@ -82,7 +73,7 @@ func DecodeState(v Value) state.State {
 		Echo:          DecodeEcho(v.Get("echo")),
 	}
 	if u := v.Get("user"); u.Kind() == Object {
-		st.User = &state.User{
+		st.User = &User{
 			ID:          str(u, "id"),
 			Username:    str(u, "username"),
 			DisplayName: str(u, "display_name"),
@@ -91,7 +82,7 @@ func DecodeState(v Value) state.State {
 		}
 	}
 	if s := v.Get("session"); s.Kind() == Object {
-		st.Session = &state.Session{
+		st.Session = &Session{
 			ID:              str(s, "id"),
 			Cookie:          str(s, "cookie"),
 			Created:         timeOf(s, "created"),
@@ -106,13 +97,13 @@ func DecodeState(v Value) state.State {
 	return st
 }
 
-// DecodeEcho converts a state.Echo (a page's data-echo, or GET
+// DecodeEcho converts a Echo (a page's data-echo, or GET
 // /api/state's echo); nil when v is not an object.
-func DecodeEcho(v Value) *state.Echo {
+func DecodeEcho(v Value) *Echo {
 	if v.Kind() != Object {
 		return nil
 	}
-	e := &state.Echo{
+	e := &Echo{
 		Method:    str(v, "method"),
 		Path:      str(v, "path"),
 		Status:    int(num(v, "status")),
@@ -125,10 +116,10 @@ func DecodeEcho(v Value) *state.Echo {
 }
 
 // DecodeEvents converts a list of state.Event.
-func DecodeEvents(v Value) []state.Event {
-	var out []state.Event
+func DecodeEvents(v Value) []Event {
+	var out []Event
 	each(v, func(e Value) {
-		out = append(out, state.Event{
+		out = append(out, Event{
 			Kind:   str(e, "kind"),
 			At:     timeOf(e, "at"),
 			ID:     str(e, "id"),
@@ -150,10 +141,10 @@ func DecodeStrings(v Value) []string {
 	return out
 }
 
-func decodeCookies(v Value) []state.Cookie {
-	var out []state.Cookie
+func decodeCookies(v Value) []Cookie {
+	var out []Cookie
 	each(v, func(c Value) {
-		out = append(out, state.Cookie{Name: str(c, "name"), Value: str(c, "value")})
+		out = append(out, Cookie{Name: str(c, "name"), Value: str(c, "value")})
 	})
 	return out
 }
@@ -226,7 +217,7 @@ func EncodeSnapshot(s Snapshot) map[string]any {
 
 // EncodeEvents is the inverse of DecodeEvents (the JSON shape of
 // state.Event).
-func EncodeEvents(events []state.Event) []any {
+func EncodeEvents(events []Event) []any {
 	out := make([]any, 0, len(events))
 	for _, e := range events {
 		m := map[string]any{"kind": e.Kind, "at": encodeTime(e.At)}
@@ -249,7 +240,7 @@ func EncodeStrings(list []string) []any {
 	return out
 }
 
-func encodeCookies(list []state.Cookie) []any {
+func encodeCookies(list []Cookie) []any {
 	out := make([]any, len(list))
 	for i, c := range list {
 		out[i] = map[string]any{"name": c.Name, "value": c.Value}
@@ -257,9 +248,9 @@ func encodeCookies(list []state.Cookie) []any {
 	return out
 }
 
-func encodeTime(t time.Time) string {
+func encodeTime(t Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.RFC3339Nano)
+	return t.String()
 }

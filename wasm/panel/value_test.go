@@ -77,26 +77,30 @@ func parseText(t *testing.T, s string) Value {
 	return jsonValue{out}
 }
 
-var t0 = time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+// t0 is a time with nanoseconds; tt0 is the same as a time.Time.
+var (
+	tt0 = time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	t0  = tm(tt0)
+)
 
 func fullState() state.State {
 	return state.State{
 		Authenticated: true,
 		User: &state.User{ID: "1", Username: "alice", DisplayName: "Alice Liddell",
-			DateJoined: t0.Add(-time.Hour), LastLogin: t0},
+			DateJoined: tt0.Add(-time.Hour), LastLogin: tt0},
 		Cookies: []state.Cookie{{Name: "sessionid", Value: "sig.ned"}, {Name: "lang", Value: "ko"}},
 		Session: &state.Session{
-			ID: "abc", Cookie: "sig.ned", Created: t0, LastSeen: t0.Add(time.Minute),
-			Expires: t0.Add(time.Hour), IdleExpires: t0.Add(time.Hour), AbsoluteExpires: t0.Add(14 * 24 * time.Hour),
+			ID: "abc", Cookie: "sig.ned", Created: tt0, LastSeen: tt0.Add(time.Minute),
+			Expires: tt0.Add(time.Hour), IdleExpires: tt0.Add(time.Hour), AbsoluteExpires: tt0.Add(14 * 24 * time.Hour),
 			Data: map[string]string{"_auth_user_id": "1", "cart": "apple"}, UserID: "1",
 		},
 		Events: []state.Event{
-			{Kind: state.Created, At: t0, ID: "old"},
-			{Kind: state.Rotated, At: t0.Add(time.Second), ID: "abc", PrevID: "old"},
+			{Kind: state.Created, At: tt0, ID: "old"},
+			{Kind: state.Rotated, At: tt0.Add(time.Second), ID: "abc", PrevID: "old"},
 		},
-		Now: t0.Add(2 * time.Minute),
+		Now: tt0.Add(2 * time.Minute),
 		Echo: &state.Echo{Method: "POST", Path: "/login", Status: 303, Location: "/",
-			SetCookie: []string{"sessionid=sig.ned; HttpOnly"}, Events: []state.Event{{Kind: state.Rotated, At: t0}}, At: t0},
+			SetCookie: []string{"sessionid=sig.ned; HttpOnly"}, Events: []state.Event{{Kind: state.Rotated, At: tt0}}, At: tt0},
 	}
 }
 
@@ -106,14 +110,14 @@ func TestDecodeState(t *testing.T) {
 		in   state.State
 	}{
 		{name: "logged in, with echo", in: fullState()},
-		{name: "nobody", in: state.State{Cookies: []state.Cookie{}, Events: nil, Now: t0}},
+		{name: "nobody", in: state.State{Cookies: []state.Cookie{}, Events: nil, Now: tt0}},
 		{name: "anonymous session, zone offset", in: state.State{Session: &state.Session{ID: "x",
 			Created: time.Date(2026, 3, 1, 21, 0, 0, 0, time.FixedZone("KST", 9*3600)), Data: map[string]string{}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := DecodeState(parse(t, tt.in))
-			if diff := cmp.Diff(tt.in, got, cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(*fromState(&tt.in), got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("DecodeState (-want +got):\n%s", diff)
 			}
 		})
@@ -124,11 +128,11 @@ func TestDecodeTolerance(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
-		want state.State
+		want State
 	}{
 		{name: "null", text: `null`},
 		{name: "wrong types", text: `{"authenticated":"yes","user":[],"cookies":{"a":1},"session":"s","events":[1,{"kind":2,"at":"never"}],"now":5}`,
-			want: state.State{Events: []state.Event{{}, {}}}},
+			want: State{Events: []Event{{}, {}}}},
 		{name: "array", text: `[1,2]`},
 	}
 	for _, tt := range tests {
@@ -153,8 +157,8 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	}{
 		{name: "empty", in: Snapshot{}},
 		{name: "full", in: Snapshot{
-			JS:        []state.Cookie{{Name: "a", Value: "1"}, {Name: "a", Value: "2"}},
-			Server:    []state.Cookie{{Name: "sessionid", Value: "x;y\"z"}},
+			JS:        []Cookie{{Name: "a", Value: "1"}, {Name: "a", Value: "2"}},
+			Server:    []Cookie{{Name: "sessionid", Value: "x;y\"z"}},
 			SessionID: "id", SessionCookie: "cookie", User: "alice",
 			Data:       map[string]string{"k": "v", "ü": "\u2028"},
 			Life:       LifeAuthenticated,
@@ -169,8 +173,8 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	events := fullState().Events
-	events = append(events, state.Event{Kind: state.Rejected, At: t0, Reason: state.ReasonBadSignature})
+	events := fromEvents(fullState().Events)
+	events = append(events, Event{Kind: state.Rejected, At: t0, Reason: state.ReasonBadSignature})
 	if diff := cmp.Diff(events, DecodeEvents(parse(t, EncodeEvents(events)))); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
@@ -180,7 +184,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(events, back); diff != "" {
+	if diff := cmp.Diff(events, fromEvents(back)); diff != "" {
 		t.Errorf("events via encoding/json (-want +got):\n%s", diff)
 	}
 	list := []string{"a", "b;c"}
