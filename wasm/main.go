@@ -41,9 +41,14 @@ type app struct {
 	actionEcho *panel.Echo
 	skew       panel.Duration // the server's clock minus the browser's
 	lastCookie string         // document.cookie at the last refresh
-	renders    int
-	tries      map[string]int // refreshes made for a countdown at zero, by deadline
-	nextTry    panel.Time
+	// arrivalEcho is the nonce of the form submitted just before this page
+	// loaded, read once at start: only this page may collect it. Reading
+	// sessionStorage again later would let a refresh on a page being left
+	// (its cookies just changed by the POST) take the next page's echo.
+	arrivalEcho string
+	renders     int
+	tries       map[string]int // refreshes made for a countdown at zero, by deadline
+	nextTry     panel.Time
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
@@ -78,12 +83,13 @@ func mount(root js.Value) *app {
 		root: root,
 		lang: panel.Lang(lang.String()),
 		// Fixed at start, as package time's Local is under js/wasm.
-		zone:     -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
-		pageEcho: decodeEcho(root.Call("getAttribute", "data-echo")),
-		tries:    map[string]int{},
-		kick:     make(chan struct{}, 1),
-		nonces:   make(chan string, 4),
-		quit:     make(chan struct{}),
+		zone:        -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
+		pageEcho:    decodeEcho(root.Call("getAttribute", "data-echo")),
+		arrivalEcho: sessionStorage.get(panel.KeyPendingEcho),
+		tries:       map[string]int{},
+		kick:        make(chan struct{}, 1),
+		nonces:      make(chan string, 4),
+		quit:        make(chan struct{}),
 	}
 	p.collapsed = localStorage.get(panel.KeyCollapsed) == "1"
 	head := build(panel.Header(p.lang, p.collapsed))
@@ -232,7 +238,7 @@ func (p *app) tick() {
 // refresh fetches GET /api/state (collecting the echo of nonce, or of the
 // form submitted just before this page) and renders.
 func (p *app) refresh(nonce string) {
-	pending := sessionStorage.get(panel.KeyPendingEcho)
+	pending := p.arrivalEcho
 	if nonce == "" {
 		nonce = pending
 	}
@@ -253,8 +259,11 @@ func (p *app) refresh(nonce string) {
 		// The server hands an echo over once: forget the nonce now that the
 		// request got through (not before: a page left mid-fetch keeps it for
 		// the next), unless a form has since put a newer one there.
-		if pending != "" && sessionStorage.get(panel.KeyPendingEcho) == pending {
-			sessionStorage.remove(panel.KeyPendingEcho)
+		if pending != "" {
+			p.arrivalEcho = ""
+			if sessionStorage.get(panel.KeyPendingEcho) == pending {
+				sessionStorage.remove(panel.KeyPendingEcho)
+			}
 		}
 		if !st.Now.IsZero() {
 			p.skew = st.Now.Sub(p.wall())

@@ -1,0 +1,90 @@
+// Reads what the learner is shown: the page (outside the panel) and the
+// panel, through the DOM contract in wasm/README.md. Evaluated in the page;
+// its value is a JSON string that expect.Page decodes.
+(() => {
+  const all = (root, sel) => (root ? Array.from(root.querySelectorAll(sel)) : []);
+  const attr = (el, name) => (el && el.hasAttribute(name) ? el.getAttribute(name) : null);
+  const squash = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const text = (el) => squash(el ? (el.innerText !== undefined && el.isConnected ? el.innerText : el.textContent) : "");
+
+  const panel = document.getElementById("panel");
+  const section = (name) => (panel ? panel.querySelector(`[data-panel="${name}"]`) : null);
+  const cookies = (name) =>
+    all(section(name), "li[data-cookie]").map((li) => ({
+      name: attr(li, "data-cookie"),
+      value: attr(li, "data-value") ?? "",
+      httponly: attr(li, "data-httponly") ?? "",
+      change: attr(li, "data-change") ?? "",
+    }));
+  const sess = section("session");
+  const setCookie = section("set-cookie");
+
+  // The page's text without the panel's: every text node outside it,
+  // joined with spaces so that neighbouring elements do not run together.
+  const parts = [];
+  if (document.body) {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) =>
+        n.parentElement && n.parentElement.closest("#panel, script, style, noscript, template")
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_ACCEPT,
+    });
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue);
+  }
+  const pageText = squash(parts.join(" "));
+
+  const greeting = document.querySelector("header [data-user]");
+  const main = document.querySelector("main") || document.body;
+  return JSON.stringify({
+    url: location.pathname + location.search,
+    lang: document.documentElement.lang || "",
+    theme: attr(document.documentElement, "data-theme") ?? "",
+    title: document.title,
+    heading: text(main && main.querySelector("h1")),
+    text: pageText,
+    hasUser: !!greeting,
+    user: greeting ? attr(greeting, "data-user") : "",
+    documentCookie: document.cookie,
+    steps: all(document, "[data-step]").map((el) => {
+      const h = el.querySelector("h1, h2, h3, h4");
+      const num = h && h.querySelector(".num");
+      let title = h ? h.textContent : "";
+      if (num) title = title.replace(num.textContent, "");
+      const action = el.querySelector("[data-action]");
+      const result = el.querySelector("[data-result]");
+      return {
+        n: Number(attr(el, "data-step")),
+        title: squash(title),
+        kind: action ? attr(action, "data-action") : "",
+        result: result ? squash(result.textContent) : "",
+      };
+    }),
+    panel: {
+      present: !!panel,
+      ready: attr(panel, "data-ready") ?? "",
+      lang: attr(panel, "data-lang") ?? "",
+      text: text(panel),
+      sections: all(panel, "[data-panel]").map((el) => attr(el, "data-panel")),
+      jsCookies: cookies("js-cookies"),
+      serverCookies: cookies("server-cookies"),
+      setCookieSource: attr(setCookie, "data-source") ?? "",
+      setCookie: all(setCookie, "li[data-cookie]").map((li) => ({
+        name: attr(li, "data-cookie"),
+        op: attr(li, "data-op") ?? "",
+        text: squash(li.textContent),
+      })),
+      session: {
+        present: !!sess,
+        state: attr(sess, "data-state") ?? "",
+        id: attr(sess, "data-session-id") ?? "",
+        user: attr(sess, "data-user") ?? "",
+        data: all(sess, "[data-key]").map((el) => ({ key: attr(el, "data-key"), value: attr(el, "data-value") ?? "" })),
+      },
+      timeline: all(section("timeline"), "li[data-event]").map((li) => ({
+        event: attr(li, "data-event"),
+        reason: attr(li, "data-reason") ?? "",
+        id: attr(li, "data-id") ?? "",
+      })),
+    },
+  });
+})()

@@ -1,0 +1,173 @@
+//go:build !js
+
+// Package expect checks a lesson step's expectations (the `expect:` lines of
+// lessons/README.md) in two places: what the learner is shown (the page and
+// the panel, read from the DOM) and what the browser really holds (its cookie
+// jar with every attribute, the raw request and response headers, and the
+// server's own account of the session). A check passes only when every place
+// agrees with the expectation; when they disagree with each other, the
+// message says so.
+package expect
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chromedp/cdproto/network"
+
+	"cookielab/e2e/browser"
+	"cookielab/wasm/state"
+)
+
+// SnapshotJS evaluates, in the page, to a JSON string that decodes into Page.
+//
+//go:embed snapshot.js
+var SnapshotJS string
+
+// Page is what the learner is shown, read from the DOM.
+type Page struct {
+	URL            string     `json:"url"` // path and query
+	Lang           string     `json:"lang"`
+	Theme          string     `json:"theme"`
+	Title          string     `json:"title"`
+	Heading        string     `json:"heading"` // the main h1
+	Text           string     `json:"text"`    // the page outside the panel, spaces collapsed
+	HasUser        bool       `json:"hasUser"` // the header has a greeting element
+	User           string     `json:"user"`    // its data-user: a username, "" when anonymous
+	DocumentCookie string     `json:"documentCookie"`
+	Steps          []PageStep `json:"steps"`
+	Panel          Panel      `json:"panel"`
+}
+
+// Step returns the lesson step n as drawn on the page.
+func (p *Page) Step(n int) (PageStep, bool) {
+	for _, s := range p.Steps {
+		if s.N == n {
+			return s, true
+		}
+	}
+	return PageStep{}, false
+}
+
+// PageStep is one [data-step] element.
+type PageStep struct {
+	N      int    `json:"n"`
+	Title  string `json:"title"`
+	Kind   string `json:"kind"`   // its [data-action]
+	Result string `json:"result"` // its [data-result] text
+}
+
+// Panel is #panel, read through its DOM contract.
+type Panel struct {
+	Present         bool           `json:"present"`
+	Ready           string         `json:"ready"` // data-ready: counts renders
+	Lang            string         `json:"lang"`
+	Text            string         `json:"text"`
+	Sections        []string       `json:"sections"`
+	JSCookies       []PanelCookie  `json:"jsCookies"`
+	ServerCookies   []PanelCookie  `json:"serverCookies"`
+	SetCookieSource string         `json:"setCookieSource"`
+	SetCookie       []PanelSetLine `json:"setCookie"`
+	Session         PanelSession   `json:"session"`
+	Timeline        []PanelEvent   `json:"timeline"`
+}
+
+// PanelCookie is a li[data-cookie] of js-cookies or server-cookies.
+type PanelCookie struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	HTTPOnly string `json:"httponly"` // "true", "false" or "" (js-cookies)
+	Change   string `json:"change"`
+}
+
+// PanelSetLine is a li of the set-cookie section.
+type PanelSetLine struct {
+	Name string `json:"name"`
+	Op   string `json:"op"` // set or delete
+	Text string `json:"text"`
+}
+
+// PanelSession is the session section.
+type PanelSession struct {
+	Present bool      `json:"present"`
+	State   string    `json:"state"` // none, anonymous or authenticated
+	ID      string    `json:"id"`
+	User    string    `json:"user"`
+	Data    []DataRow `json:"data"`
+}
+
+// DataRow is one [data-key] row of the session record.
+type DataRow struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// PanelEvent is a li of the timeline.
+type PanelEvent struct {
+	Event  string `json:"event"`
+	Reason string `json:"reason"`
+	ID     string `json:"id"`
+}
+
+// ParsePage decodes SnapshotJS's value.
+func ParsePage(s string) (*Page, error) {
+	var p Page
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		return nil, fmt.Errorf("decode the page snapshot: %w", err)
+	}
+	return &p, nil
+}
+
+// Browser is what the browser really holds, read through DevTools.
+type Browser struct {
+	URL string // the tab's URL, path and query (from the navigation history)
+
+	Jar []*network.Cookie // every cookie of the tab's browser context
+
+	// LastRequest is the last request the page made to the site (static
+	// files aside), with the Cookie header it carried.
+	LastRequest *browser.Exchange
+	// Action holds every response (redirect hops included) since the step's
+	// action began, with their raw Set-Cookie lines.
+	Action []browser.Exchange
+	// History holds every exchange of the tab so far.
+	History []browser.Exchange
+
+	// State is GET /api/state fetched by the page itself just now: what the
+	// server makes of this browser's cookies. StateErr says why it is nil.
+	State    *state.State
+	StateErr string
+}
+
+// View is everything a step's checks look at.
+type View struct {
+	Step    int // the step being checked, for `result shows`
+	Page    *Page
+	Browser *Browser
+	Prev    Prev
+	// SessionCookie is the session cookie's name; "" means "sessionid".
+	SessionCookie string
+}
+
+func (v View) sessionCookie() string {
+	if v.SessionCookie == "" {
+		return "sessionid"
+	}
+	return v.SessionCookie
+}
+
+// Prev is what the previous step's checks saw, for `session-id changed|same`.
+type Prev struct {
+	PanelSessionID  string // the panel's data-session-id
+	ServerSessionID string // /api/state's session.id
+}
+
+// Now returns what `session-id` checks at the next step compare with.
+func (v View) Now() Prev {
+	p := Prev{PanelSessionID: v.Page.Panel.Session.ID}
+	if v.Browser.State != nil && v.Browser.State.Session != nil {
+		p.ServerSessionID = v.Browser.State.Session.ID
+	}
+	return p
+}

@@ -1,0 +1,113 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"cookielab/e2e/expect"
+	"cookielab/lessons"
+)
+
+// TestPanelShowsLoginAndLogout logs in through the real form and out with
+// the header's button, and reads the panel as the learner sees it: the
+// HttpOnly session cookie among what the server received and not among what
+// JavaScript sees, the user, the rotation, then the deletion and the
+// destroyed session.
+func TestPanelShowsLoginAndLogout(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	l := s.newLearner(t, "panel")
+
+	// First an anonymous session, stored through a lesson's own form, so
+	// that logging in has an id to rotate.
+	slug, step := findStep(s.catalog, func(st lessons.Step) bool {
+		return st.Action.Kind == lessons.ActionPost && st.Action.Path == "/lab/session" &&
+			slices.ContainsFunc(st.Action.Fields, func(f lessons.Field) bool { return f.Name == "value" && f.Value != "" })
+	})
+	if slug == "" {
+		t.Fatal("no lesson has a step that stores a value with POST /lab/session")
+	}
+	var mark int
+	l.do(t, "store a value in the session", func(ctx context.Context) error {
+		if err := l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, step)); err != nil {
+			return err
+		}
+		mark = l.tab.Net.Mark()
+		return l.click(ctx, fmt.Sprintf(`[data-step="%d"] [data-action-button]`, step), step, nil)
+	})
+	l.expect(t, "anonymous session", mark, "session anonymous", "jar has sessionid httponly", "timeline has created")
+
+	v := l.expect(t, "logged in", l.logIn(t, "alice", "wonderland"),
+		"server-cookie has sessionid", "jar has sessionid httponly", "js-cookie lacks sessionid",
+		"session user alice", "user alice", "set-cookie sets sessionid", "timeline has rotated", "session-id changed")
+	pn := v.Page.Panel
+	if c := panelCookie(pn.ServerCookies, "sessionid"); c == nil || c.HTTPOnly != "true" {
+		t.Errorf("panel server-cookies: sessionid = %+v, want it marked data-httponly=true", c)
+	}
+	if c := panelCookie(pn.JSCookies, "sessionid"); c != nil {
+		t.Errorf("panel js-cookies lists sessionid (%+v): JavaScript cannot see an HttpOnly cookie", c)
+	}
+	if pn.Session.State != "authenticated" || pn.Session.User != "alice" || !strings.Contains(pn.Text, "alice") {
+		t.Errorf("panel session: %+v, want alice", pn.Session)
+	}
+	assertSetLine(t, "after login", pn, "set", "HttpOnly")
+	assertNewest(t, "after login", pn, "rotated")
+
+	v = l.expect(t, "logged out", l.logOut(t),
+		"session none", "timeline has destroyed", "set-cookie deletes sessionid", "server-cookie lacks sessionid", "jar lacks sessionid")
+	pn = v.Page.Panel
+	if pn.Session.State != "none" || pn.Session.ID != "" {
+		t.Errorf("panel session after logout: %+v, want no session", pn.Session)
+	}
+	assertSetLine(t, "after logout", pn, "delete", "Max-Age=0")
+	assertNewest(t, "after logout", pn, "destroyed")
+}
+
+func panelCookie(cs []expect.PanelCookie, name string) *expect.PanelCookie {
+	for i := range cs {
+		if cs[i].Name == name {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+// assertSetLine checks that the set-cookie section shows the action's
+// sessionid line with op, its attributes spelled out.
+func assertSetLine(t *testing.T, when string, pn expect.Panel, op, attr string) {
+	t.Helper()
+	i := slices.IndexFunc(pn.SetCookie, func(l expect.PanelSetLine) bool { return l.Name == "sessionid" && l.Op == op })
+	switch {
+	case i < 0:
+		t.Errorf("%s: panel set-cookie has no sessionid line with data-op=%s: %+v", when, op, pn.SetCookie)
+	case pn.SetCookieSource != "action":
+		t.Errorf("%s: panel set-cookie data-source=%q, want action", when, pn.SetCookieSource)
+	case !strings.Contains(strings.ToLower(pn.SetCookie[i].Text), strings.ToLower(attr)):
+		t.Errorf("%s: panel set-cookie line %q does not spell out %s", when, pn.SetCookie[i].Text, attr)
+	}
+}
+
+// assertNewest checks the timeline's newest event (it is newest first).
+func assertNewest(t *testing.T, when string, pn expect.Panel, kind string) {
+	t.Helper()
+	if len(pn.Timeline) == 0 || pn.Timeline[0].Event != kind {
+		t.Errorf("%s: panel timeline starts with %+v, want %s first (newest first)", when, pn.Timeline, kind)
+	}
+}
+
+// findStep returns the first lesson step (in English) that keep accepts.
+func findStep(cat *lessons.Catalog, keep func(lessons.Step) bool) (slug string, n int) {
+	for _, l := range cat.Lessons() {
+		for _, st := range l.In("en").Steps {
+			if keep(st) {
+				return l.Slug, st.N
+			}
+		}
+	}
+	return "", 0
+}

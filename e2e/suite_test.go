@@ -1,0 +1,181 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cookielab/e2e/browser"
+	"cookielab/lessons"
+	"cookielab/server"
+)
+
+// suite is what every test shares: one server, one browser, the lessons.
+type suite struct {
+	base    string // http://127.0.0.1:PORT
+	browser *browser.Browser
+	catalog *lessons.Catalog
+	shots   string // E2E_SCREENSHOTS: keep every step's screenshot here
+
+	artifactsOnce sync.Once
+	artifacts     string
+	artifactsErr  error
+}
+
+var (
+	setupOnce sync.Once
+	shared    *suite
+	skipWhy   string // no browser, outside CI: every test skips
+	setupErr  error  // anything else: every test fails
+	teardown  []func()
+)
+
+// panelWasm is the built panel; the server embeds what is there at build time.
+const panelWasm = "../server/web/static/panel.wasm"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(teardown) - 1; i >= 0; i-- {
+		teardown[i]()
+	}
+	os.Exit(code)
+}
+
+// start returns the shared suite, starting the server and the browser the
+// first time. Without a browser the test skips, or fails under CI=true.
+func start(t testing.TB) *suite {
+	t.Helper()
+	setupOnce.Do(setup)
+	if skipWhy != "" {
+		t.Skip(skipWhy)
+	}
+	if setupErr != nil {
+		t.Fatal(setupErr)
+	}
+	return shared
+}
+
+func setup() {
+	began := time.Now()
+	path, err := browser.Find(os.Getenv, exec.LookPath)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			setupErr = fmt.Errorf("CI=true and no browser: %w", err)
+		} else {
+			skipWhy = "e2e: " + err.Error()
+		}
+		return
+	}
+	if _, err := os.Stat(panelWasm); err != nil {
+		setupErr = fmt.Errorf("the panel is not built (%s is missing): run make test (it builds the panel)", panelWasm)
+		return
+	}
+	cat, err := lessons.Load()
+	if err != nil {
+		setupErr = fmt.Errorf("load the lessons: %w", err)
+		return
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if os.Getenv("E2E_SERVER_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	h, err := server.New(server.Config{}, server.Deps{Logger: logger})
+	if err != nil {
+		setupErr = fmt.Errorf("server.New: %w", err)
+		return
+	}
+	srv := httptest.NewServer(h)
+	teardown = append(teardown, srv.Close)
+	if err := waitHealthy(srv.URL, 10*time.Second); err != nil {
+		setupErr = err
+		return
+	}
+	tabs := 3
+	if n, err := strconv.Atoi(os.Getenv("E2E_TABS")); err == nil && n > 0 {
+		tabs = n
+	}
+	b, err := browser.Start(path, tabs)
+	if err != nil {
+		setupErr = err
+		return
+	}
+	teardown = append(teardown, b.Close)
+	shared = &suite{base: srv.URL, browser: b, catalog: cat, shots: os.Getenv("E2E_SCREENSHOTS")}
+	if shared.shots != "" {
+		if err := os.MkdirAll(shared.shots, 0o755); err != nil {
+			setupErr = err
+			return
+		}
+	}
+	fmt.Fprintf(os.Stderr, "e2e: server %s, %s (%s), %d tabs at once; ready in %v\n",
+		srv.URL, b.Version(), path, tabs, time.Since(began).Round(time.Millisecond))
+}
+
+// waitHealthy polls GET /healthz until it answers ok.
+func waitHealthy(base string, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	var last error
+	for ctx.Err() == nil {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("the server never became healthy: %v", last)
+}
+
+// artifactDir returns a fresh folder for one failure's files, under
+// $E2E_ARTIFACTS or a temporary folder made on the first failure.
+func (s *suite) artifactDir(name string) (string, error) {
+	s.artifactsOnce.Do(func() {
+		if dir := os.Getenv("E2E_ARTIFACTS"); dir != "" {
+			s.artifacts, s.artifactsErr = dir, os.MkdirAll(dir, 0o755)
+			return
+		}
+		s.artifacts, s.artifactsErr = os.MkdirTemp("", "cookielab-e2e-")
+	})
+	if s.artifactsErr != nil {
+		return "", s.artifactsErr
+	}
+	dir := filepath.Join(s.artifacts, fileName(name))
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// newTab opens a tab in a fresh browser context, closed when the test ends.
+func (s *suite) newTab(t testing.TB) *browser.Tab {
+	t.Helper()
+	tab, err := s.browser.NewTab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tab.Close)
+	return tab
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// fileName makes s safe as a file name.
+func fileName(s string) string {
+	return strings.Trim(unsafeChars.ReplaceAllString(s, "-"), "-")
+}

@@ -1,0 +1,255 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"cookielab/e2e/expect"
+	"cookielab/lessons"
+	"cookielab/server"
+)
+
+// stepError is a step that failed: its lines name the lesson, the step and
+// the check, and the last line where the artifacts are.
+type stepError struct {
+	lines     []string
+	artifacts string
+}
+
+func (e *stepError) Error() string {
+	return strings.Join(e.lines, "\n") + "\n" + e.artifacts
+}
+
+// walk performs every step of the lesson's text in order, as a learner
+// would, and checks each step's expectations where the action left the
+// browser. It stops at the first step that fails. It also returns the lesson
+// page as it first looked (for comparing languages), even after a failure.
+func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text) (*expect.Page, error) {
+	var first *expect.Page
+	actionMark := l.tab.Net.Mark()
+	for _, st := range text.Steps {
+		began := time.Now()
+		v, fails, err := l.step(lesson.Slug, st, &actionMark)
+		if first == nil && v.Page != nil && pathOf(v.Page.URL) == "/lessons/"+lesson.Slug {
+			first = v.Page
+		}
+		label := fmt.Sprintf("%s step %d", lesson.Slug, st.N)
+		if err != nil {
+			fails = append(fails, fmt.Sprintf("(do: %s): %v", st.Action, err))
+		}
+		if len(fails) > 0 {
+			lines := make([]string, len(fails))
+			for i, f := range fails {
+				lines[i] = label + " " + f
+			}
+			var view *expect.View
+			if v.Page != nil {
+				view = &v
+			}
+			return first, &stepError{lines: lines, artifacts: l.saveFailure(fmt.Sprintf("step%d-%s", st.N, text.Lang), view, lines)}
+		}
+		l.screenshot(t, fmt.Sprintf("%s-%d-%s", lesson.Slug, st.N, text.Lang))
+		l.prev = v.Now()
+		t.Logf("%s %q (%s): %d checks passed in %v", label, st.Title, st.Action, len(st.Expect), time.Since(began).Round(time.Millisecond))
+	}
+	return first, nil
+}
+
+// step goes to the step, performs its action and checks what it expects.
+// actionMark is where the last action began in the network recording: a
+// step with an action moves it, a `read` step looks back to it.
+func (l *learner) step(slug string, st lessons.Step, actionMark *int) (expect.View, []string, error) {
+	wait := time.Duration(st.Action.Seconds) * time.Second
+	ctx, cancel := l.tab.Step(stepTimeout + wait)
+	defer cancel()
+
+	if err := l.goToStep(ctx, slug, st.N); err != nil {
+		return expect.View{}, nil, err
+	}
+	var fails []string
+	if st.Action.Kind != lessons.ActionRead {
+		*actionMark = l.tab.Net.Mark()
+	}
+	if st.Action.Kind == lessons.ActionPost {
+		fails = append(fails, l.checkForm(ctx, st)...)
+	}
+	if err := l.act(ctx, st, wait); err != nil {
+		return expect.View{}, fails, err
+	}
+	v, err := l.look(ctx, st.N, *actionMark)
+	if err != nil {
+		return v, fails, err
+	}
+	return v, append(fails, check(v, st.Expect)...), nil
+}
+
+// goToStep makes step n of the lesson the one on screen: nothing to do when
+// it is shown already; on the lesson page, the learner follows the
+// "next" link that leads to it; from anywhere else (after a visit, say), they
+// come back to the step's address.
+func (l *learner) goToStep(ctx context.Context, slug string, n int) error {
+	p, err := l.probe(ctx, n)
+	onLesson := err == nil && pathOf(p.URL) == "/lessons/"+slug
+	if onLesson && p.Visible {
+		return l.settle(ctx, n, func(probe) bool { return true })
+	}
+	next := fmt.Sprintf(`[data-step] [data-next][href="?step=%d"]`, n)
+	if onLesson {
+		if shown, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(
+			`(() => { const a = document.querySelector(%q); return !!(a && a.getClientRects().length); })()`, next))); shown {
+			return l.click(ctx, next, n, func(p probe) bool { return p.Visible })
+		}
+	}
+	return l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, n))
+}
+
+// act performs the step's action with the real control and waits for the
+// page it leads to.
+func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) error {
+	control := fmt.Sprintf(`[data-step="%d"] [data-action-button]`, st.N)
+	switch st.Action.Kind {
+	case lessons.ActionPost, lessons.ActionVisit, lessons.ActionReload:
+		return l.click(ctx, control, st.N, nil)
+	case lessons.ActionFetch:
+		// The result shows in the step and the panel is asked to look again.
+		p, err := l.probe(ctx, st.N)
+		if err != nil {
+			return err
+		}
+		return l.click(ctx, control, st.N, func(q probe) bool {
+			return strings.TrimSpace(q.Result) != "" && q.Result != p.Result && q.Ready != p.Ready
+		})
+	case lessons.ActionReplay:
+		// It reloads with the old cookie; with none to replay it says so in
+		// the step instead.
+		return l.click(ctx, control, st.N, func(p probe) bool { return strings.TrimSpace(p.Result) != "" })
+	case lessons.ActionWait:
+		// The countdown is the one place where waiting is the point: the
+		// learner starts it, waits it out, and it reloads the step. Should
+		// it not, the learner reloads by hand.
+		if err := l.mark(ctx); err != nil {
+			return err
+		}
+		if err := l.tab.Do(ctx, chromedp.Click(chromedp.CSS(control))); err != nil {
+			return fmt.Errorf("click %s: %w", control, err)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+		err := l.settle(rctx, st.N, nil)
+		rcancel()
+		if err == nil {
+			return nil
+		}
+		if p, perr := l.probe(ctx, st.N); perr != nil || !p.Marked {
+			return err // a new page came, and did not settle
+		}
+		if err := l.tab.Do(ctx, chromedp.Reload()); err != nil {
+			return fmt.Errorf("the countdown did not reload the page, and reloading failed: %w", err)
+		}
+		return l.settle(ctx, st.N, nil)
+	case lessons.ActionRead:
+		return nil
+	}
+	return fmt.Errorf("unknown action %q", st.Action.Kind)
+}
+
+// formField is one control of a step's form as the page has it.
+type formField struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Type    string `json:"type"`
+	Checked bool   `json:"checked"`
+}
+
+// checkForm checks that the step's form offers every field the lesson
+// gives, filled in as the lesson says, before the learner submits it.
+func (l *learner) checkForm(ctx context.Context, st lessons.Step) []string {
+	var got []formField
+	err := l.tab.Eval(ctx, fmt.Sprintf(`(() => {
+  const f = document.querySelector('[data-step="%d"] form');
+  return JSON.stringify(f ? Array.from(f.elements).filter(e => e.name).map(e =>
+    ({name: e.name, value: e.value, type: e.type, checked: !!e.checked})) : null);
+})()`, st.N), &got)
+	if err != nil {
+		return []string{fmt.Sprintf("(form): %v", err)}
+	}
+	if got == nil {
+		return []string{fmt.Sprintf("(form): the step has no form for %s", st.Action)}
+	}
+	var fails []string
+	for _, f := range st.Action.Fields {
+		i := slices.IndexFunc(got, func(g formField) bool { return g.Name == f.Name })
+		if i < 0 {
+			fails = append(fails, fmt.Sprintf("(form): no field %q", f.Name))
+			continue
+		}
+		g := got[i]
+		switch {
+		case f.Type == lessons.FieldCheckbox:
+			if g.Checked != (f.Value == "on") {
+				fails = append(fails, fmt.Sprintf("(form): checkbox %q checked=%v, the lesson says %q", f.Name, g.Checked, f.Value))
+			}
+		case strings.Contains(f.Value, lessons.RandPlaceholder):
+			prefix, _, _ := strings.Cut(f.Value, lessons.RandPlaceholder)
+			if !strings.HasPrefix(g.Value, prefix) || strings.Contains(g.Value, lessons.RandPlaceholder) {
+				fails = append(fails, fmt.Sprintf("(form): field %q = %q, want %s with digits", f.Name, g.Value, f.Value))
+			}
+		case g.Value != f.Value:
+			fails = append(fails, fmt.Sprintf("(form): field %q = %q, the lesson says %q", f.Name, g.Value, f.Value))
+		}
+	}
+	return fails
+}
+
+func pathOf(requestURI string) string {
+	u, err := url.Parse(requestURI)
+	if err != nil {
+		return requestURI
+	}
+	return u.Path
+}
+
+// TestWalkerDoesEveryKindOfAction walks a fixture lesson (testdata/lessons)
+// on a server of its own, to try the actions the course does not use yet: a
+// countdown that outlives a cookie, a visit away and back, a read, a reload
+// and a fetch.
+func TestWalkerDoesEveryKindOfAction(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	cat, err := lessons.LoadFS(os.DirFS("testdata/lessons"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(server.Config{}, server.Deps{Logger: slog.New(slog.DiscardHandler), Lessons: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	l := s.newLearner(t, "fixture")
+	l.base = srv.URL
+	lesson := cat.Lessons()[0]
+	en, err := l.walk(t, lesson, lesson.In("en"))
+	if err != nil {
+		t.Error(err)
+	}
+	if fails := l.korean(t, lesson, en); len(fails) > 0 {
+		t.Error(strings.Join(fails, "\n"))
+	}
+}
