@@ -241,7 +241,7 @@ func (l *learner) serverState(ctx context.Context) (*state.State, error) {
 func check(v expect.View, exps []lessons.Expectation) []string {
 	var fails []string
 	for _, e := range exps {
-		r := expect.Check(expect.Expectation{Raw: e.Raw, Check: e.Check, Args: e.Args}, v)
+		r := expect.Check(e, v)
 		if r.Failed() {
 			fails = append(fails, fmt.Sprintf("%q: %s", e.Raw, r.Reason()))
 		}

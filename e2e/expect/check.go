@@ -14,15 +14,12 @@ import (
 	"github.com/chromedp/cdproto/network"
 
 	"cookielab/e2e/browser"
+	"cookielab/lessons"
 	"cookielab/wasm/state"
 )
 
-// Expectation is one `expect:` line, as lessons.ParseExpectation splits it.
-type Expectation struct {
-	Raw   string
-	Check string
-	Args  []string
-}
+// Expectation is one `expect:` line, as the lessons package parses it.
+type Expectation = lessons.Expectation
 
 // Where a finding was made.
 const (
