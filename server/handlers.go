@@ -88,9 +88,17 @@ func (s *Server) handleIndex() http.Handler {
 // stepView is a step as the lesson template draws it.
 type stepView struct {
 	lessons.Step
-	Fields     []lessons.Field // values with {rand} filled in
-	Next       string          // where the action's form sends the learner back
+	Fields     []fieldView
+	Next       string // where the action's form sends the learner back
 	ExpectJSON string
+}
+
+// fieldView is a form field with {rand} filled in. Rand keeps the original
+// value so lesson.js can fill in the digits this browser tab drew before,
+// and a later step logs in with the name an earlier one signed up with.
+type fieldView struct {
+	lessons.Field
+	Rand string
 }
 
 // handleLesson handles "GET /lessons/{slug}"; ?step=N is the current step.
@@ -109,11 +117,16 @@ func (s *Server) handleLesson() http.Handler {
 		}
 		current = min(current, max(len(t.Steps), 1))
 		steps := make([]stepView, len(t.Steps))
+		digits := randomDigits(6)
 		for i, st := range t.Steps {
 			v := stepView{Step: st, Next: "/lessons/" + l.Slug + "?step=" + strconv.Itoa(st.N)}
 			for _, f := range st.Action.Fields {
-				f.Value = strings.ReplaceAll(f.Value, "{rand}", randomDigits(6))
-				v.Fields = append(v.Fields, f)
+				fv := fieldView{Field: f}
+				if strings.Contains(f.Value, lessons.RandPlaceholder) {
+					fv.Rand = f.Value
+					fv.Value = strings.ReplaceAll(f.Value, lessons.RandPlaceholder, digits)
+				}
+				v.Fields = append(v.Fields, fv)
 			}
 			raw := make([]string, len(st.Expect))
 			for j, e := range st.Expect {

@@ -32,7 +32,7 @@ var fixtureLessons = fstest.MapFS{
 
 func fixtureLesson(title, step string) string {
 	return "---\ntitle: " + title + "\nsummary: " + title + "!\n---\n\n" + title + " intro.\n\n## " + step +
-		"\n\n" + step + ".\n\n```step\ndo: post /lab/cookie\nfield: name=flavour\nfield: value=chocolate\nexpect: jar has flavour\n```\n"
+		"\n\n" + step + ".\n\n```step\ndo: post /lab/cookie\nfield: name=flavour\nfield: value=choc{rand}\nexpect: jar has flavour\n```\n"
 }
 
 // clock is a settable time source, so expiry is tested without sleeping.

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,5 +78,15 @@ func TestLessonActionsNameRoutes(t *testing.T) {
 				t.Errorf("%s step %d: %s %s is not a route (%v)", l.Slug, st.N, method, st.Action.Path, m.MatchErr)
 			}
 		}
+	}
+}
+
+// TestRandFields: {rand} is drawn once per page, and the template is kept
+// in data-rand for lesson.js to reuse this tab's digits.
+func TestRandFields(t *testing.T) {
+	body := newTestLab(t).browser().get("/lessons/cookies").body
+	m := regexp.MustCompile(`name="value" value="choc([0-9]{6})" type="text" data-rand="choc\{rand\}"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no rand field in the page")
 	}
 }

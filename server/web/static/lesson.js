@@ -32,6 +32,19 @@
 
   const lesson = document.querySelector('article.lesson');
   if (!lesson) return;
+
+  // {rand} in a field: the same digits for this tab's whole visit, so a
+  // step can log in with the name an earlier step signed up with.
+  const randInputs = document.querySelectorAll('input[data-rand]');
+  if (randInputs.length > 0) {
+    let digits = sessionStorage.getItem('cookielab.rand');
+    if (!/^[0-9]{6}$/.test(digits || '')) {
+      const n = crypto.getRandomValues(new Uint32Array(1))[0] % 1000000;
+      digits = String(n).padStart(6, '0');
+      sessionStorage.setItem('cookielab.rand', digits);
+    }
+    for (const input of randInputs) input.value = input.dataset.rand.replaceAll('{rand}', digits);
+  }
   const slug = lesson.dataset.lesson;
   const steps = [...lesson.querySelectorAll('[data-step]')];
   const total = steps.length;
