@@ -208,12 +208,18 @@ func (s *Server) handleLogin() http.Handler {
 			s.loginPage(w, r, form, r.PostForm.Get("next"))
 			return
 		}
-		if err := s.auth.Login(r, form.GetUser()); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		http.Redirect(w, r, auth.SafeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+		s.logInAndGoOn(w, r, form.GetUser())
 	})
+}
+
+// logInAndGoOn logs u in and sends them where the form's next field says,
+// if that is a page of this site.
+func (s *Server) logInAndGoOn(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if err := s.auth.Login(r, u); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, auth.SafeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 }
 
 // handleLogout handles "POST /logout": the record is deleted and the cookie
@@ -254,11 +260,7 @@ func (s *Server) handleSignup() http.Handler {
 			s.signupPage(w, r, form, r.PostForm.Get("next"))
 			return
 		}
-		if err := s.auth.Login(r, u); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		http.Redirect(w, r, auth.SafeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+		s.logInAndGoOn(w, r, u)
 	})
 }
 
