@@ -30,6 +30,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxSessions bounds the default in-memory store; default 100 000.
 	MaxSessions int
+	// MaxUsers bounds the default user store (sign-ups); default 10 000.
+	MaxUsers int
 }
 
 // Deps are the parts the server is built from. A nil field gets the default:
@@ -96,7 +98,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		deps.Sessions = session.NewMemoryStore(session.MemoryOptions{MaxRecords: cfg.MaxSessions, Now: deps.Now})
 	}
 	if deps.Users == nil {
-		users, err := auth.NewSeededUsers(auth.UsersOptions{Now: deps.Now})
+		users, err := auth.NewSeededUsers(auth.UsersOptions{MaxUsers: cfg.MaxUsers, Now: deps.Now})
 		if err != nil {
 			return nil, fmt.Errorf("seeding users: %w", err)
 		}

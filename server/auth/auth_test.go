@@ -119,3 +119,19 @@ func TestSignupForm(t *testing.T) {
 		t.Fatalf("sign-up: ok=%v user=%+v errors=%+v", ok, u, f.Errors)
 	}
 }
+
+func TestUserStoreIsBounded(t *testing.T) {
+	users := NewUsers(UsersOptions{Cost: bcrypt.MinCost, MaxUsers: 2})
+	for _, name := range []string{"a", "b"} {
+		if _, err := users.Create(name, "", "12345678"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := ParseSignupForm(url.Values{"username": {"c"}, "password1": {"12345678"}, "password2": {"12345678"}})
+	if _, ok := f.Save(users); ok || len(f.Errors.Form) != 1 || f.Errors.Form[0] != MsgUsersFull {
+		t.Fatalf("a third sign-up: ok=%v errors=%+v, want %s", ok, f.Errors, MsgUsersFull)
+	}
+	if n := len(users.All()); n != 2 {
+		t.Errorf("store holds %d users, want 2", n)
+	}
+}

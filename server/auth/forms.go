@@ -20,6 +20,7 @@ const (
 	MsgPasswordShort    = "signup.password_short"    // This password is too short. …
 	MsgPasswordLong     = "signup.password_long"     // This password is too long …
 	MsgDisplayNameLong  = "signup.display_name_long" // The display name is too long …
+	MsgUsersFull        = "signup.full"              // Cookie Lab holds as many accounts as it may …
 )
 
 // Errors holds a form's error message keys: those about the whole form and
@@ -147,6 +148,10 @@ func (f *SignupForm) Save(users *Users) (User, bool) {
 	u, err := users.Create(f.Username, f.DisplayName, f.Password1)
 	if errors.Is(err, ErrUsernameTaken) { // lost a race with another sign-up
 		f.Errors.add("username", MsgUsernameTaken)
+		return User{}, false
+	}
+	if errors.Is(err, ErrTooManyUsers) {
+		f.Errors.add("", MsgUsersFull)
 		return User{}, false
 	}
 	if err != nil {

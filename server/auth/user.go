@@ -45,6 +45,7 @@ func (u User) ShortName() string {
 var (
 	ErrUsernameTaken = errors.New("auth: username taken")
 	ErrNoSuchUser    = errors.New("auth: no such user")
+	ErrTooManyUsers  = errors.New("auth: the user store is full")
 )
 
 // MinPasswordLength is Django's MinimumLengthValidator default.
@@ -57,6 +58,7 @@ const maxPasswordBytes = 72
 // Users is the in-memory user store. It is safe for concurrent use.
 type Users struct {
 	cost int
+	max  int
 	now  func() time.Time
 
 	mu     sync.RWMutex
@@ -70,8 +72,9 @@ type Users struct {
 
 // UsersOptions configures NewUsers.
 type UsersOptions struct {
-	Cost int              // bcrypt cost; default bcrypt.DefaultCost (tests use bcrypt.MinCost)
-	Now  func() time.Time // default time.Now
+	Cost     int              // bcrypt cost; default bcrypt.DefaultCost (tests use bcrypt.MinCost)
+	MaxUsers int              // bound of the store, so sign-ups cannot exhaust memory; default 10 000
+	Now      func() time.Time // default time.Now
 }
 
 // NewUsers returns an empty store.
@@ -82,12 +85,16 @@ func NewUsers(opts UsersOptions) *Users {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.MaxUsers <= 0 {
+		opts.MaxUsers = 10_000
+	}
 	dummy, err := bcrypt.GenerateFromPassword([]byte("cookie-lab-dummy-password"), opts.Cost)
 	if err != nil {
 		panic("auth: bcrypt: " + err.Error()) // only on an invalid cost: a programming error
 	}
 	return &Users{
 		cost:      opts.Cost,
+		max:       opts.MaxUsers,
 		now:       opts.Now,
 		byID:      map[string]*User{},
 		byName:    map[string]string{},
@@ -124,6 +131,9 @@ func (s *Users) Create(username, displayName, password string) (User, error) {
 	defer s.mu.Unlock()
 	if _, taken := s.byName[username]; taken {
 		return User{}, ErrUsernameTaken
+	}
+	if len(s.byID) >= s.max {
+		return User{}, ErrTooManyUsers
 	}
 	s.nextID++
 	u := &User{

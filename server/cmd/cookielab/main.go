@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	keys := fs.String("session-keys", env("SESSION_KEYS", ""), "comma-separated signing keys (hex or base64, ≥32 bytes); the first signs, all verify. Random per start when empty (COOKIELAB_SESSION_KEYS)")
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
 	maxSessions := fs.Int("max-sessions", 100_000, "most sessions kept in memory")
+	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups) kept in memory")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Secure:      *secure,
 		},
 		MaxSessions: *maxSessions,
+		MaxUsers:    *maxUsers,
 	}
 	if *idle <= 0 || *lifetime <= 0 {
 		return errors.New("-idle-timeout and -lifetime must be positive")
