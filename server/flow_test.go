@@ -2,14 +2,12 @@ package server
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/wasm/state"
 )
@@ -336,37 +334,53 @@ func TestSignup(t *testing.T) {
 }
 
 // TestPasswordChangeEndsOtherSessions: the session auth hash follows the
-// password hash, so the change keeps this session and ends the others.
+// password hash, so a change on /password keeps this session (with a new
+// id) and ends the user's others.
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	lab := newTestLab(t)
-	cat, err := lessons.LoadFS(fixtureLessons)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newServer(Config{}, Deps{Sessions: lab.store, Users: lab.users, Lessons: cat, Now: lab.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.handler()
-	// The laptop changes the password through the auth system.
-	s.appRouter.HandleFunc("/test/change-password", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.auth.ChangePassword(r, "looking-glass"); err != nil {
-			t.Error(err)
-		}
-	}).Methods(http.MethodPost)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	lab.srv = srv
 	laptop, phone := lab.browser(), lab.browser()
 	for _, b := range []*browser{laptop, phone} {
 		b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
 	}
-	laptop.post("/test/change-password", url.Values{})
-	if st := laptop.state(); !st.Authenticated {
-		t.Errorf("the session that changed the password was logged out")
+	before := laptop.state().Session.ID
+
+	tests := []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"wrong old password", url.Values{"old_password": {"nope"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glass"}}, "Your old password was entered incorrectly."},
+		{"mismatch", url.Values{"old_password": {"wonderland"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glas"}}, "The two password fields didn’t match."},
+		{"short", url.Values{"old_password": {"wonderland"}, "new_password1": {"short"}, "new_password2": {"short"}}, "This password is too short."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := laptop.post("/password", tt.form)
+			if res.StatusCode != http.StatusOK || !strings.Contains(res.body, tt.want) {
+				t.Errorf("status %d, want 200 with %q", res.StatusCode, tt.want)
+			}
+		})
+	}
+	if !phone.state().Authenticated {
+		t.Fatal("a refused change ended the other session")
+	}
+
+	res := laptop.post("/password", url.Values{"old_password": {"wonderland"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glass"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/me?password=changed" {
+		t.Fatalf("POST /password: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	st := laptop.state()
+	if !st.Authenticated || st.Session.ID == before {
+		t.Errorf("the changing session: authenticated=%v, id changed=%v; want true, true", st.Authenticated, st.Session.ID != before)
 	}
 	if st := phone.state(); st.Authenticated {
 		t.Errorf("the other session survived the password change")
+	}
+	if _, err := lab.users.Authenticate("alice", "looking-glass"); err != nil {
+		t.Errorf("the new password does not work: %v", err)
+	}
+	if res := lab.browser().post("/password", url.Values{}); res.StatusCode != http.StatusFound {
+		t.Errorf("anonymous POST /password: %d, want a redirect to log in", res.StatusCode)
 	}
 }
 

@@ -487,21 +487,52 @@ func (s *Server) handleLabTemplate() http.Handler {
 	})
 }
 
-// handleMe handles "GET /me" (login required): the user record and the
-// auth system's session keys.
+// meView is the /me page's data.
+type meView struct {
+	SessionKeys map[string]string
+	Password    *auth.PasswordChangeForm
+	Changed     bool
+}
+
+func (s *Server) mePage(w http.ResponseWriter, r *http.Request, form *auth.PasswordChangeForm) {
+	pg := s.newPage(r, "", nil)
+	pg.Title = pg.T("me.title")
+	sess := session.FromContext(r.Context())
+	keys := map[string]string{}
+	for _, k := range []string{auth.SessionUserKey, auth.SessionHashKey} {
+		if v, ok := sess.Get(k); ok {
+			keys[k] = v
+		}
+	}
+	form.OldPassword, form.NewPassword1, form.NewPassword2 = "", "", "" // never re-shown
+	pg.Data = meView{SessionKeys: keys, Password: form, Changed: r.URL.Query().Get("password") == "changed"}
+	s.render(w, r, http.StatusOK, "me", pg)
+}
+
+// handleMe handles "GET /me" (login required): the user record, the auth
+// system's session keys and the password change form.
 func (s *Server) handleMe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		pg := s.newPage(r, "", nil)
-		pg.Title = pg.T("me.title")
-		sess := session.FromContext(r.Context())
-		keys := map[string]string{}
-		for _, k := range []string{auth.SessionUserKey, auth.SessionHashKey} {
-			if v, ok := sess.Get(k); ok {
-				keys[k] = v
-			}
+		s.mePage(w, r, &auth.PasswordChangeForm{})
+	})
+}
+
+// handlePassword handles "POST /password" (login required): Django's
+// PasswordChangeView. This session stays logged in (its auth hash is
+// updated and its id renewed); the user's other sessions end.
+func (s *Server) handlePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := auth.CurrentUser(r.Context())
+		form := auth.ParsePasswordChangeForm(r.PostForm)
+		if !form.Valid(s.auth.Users(), u) {
+			s.mePage(w, r, form)
+			return
 		}
-		pg.Data = struct{ SessionKeys map[string]string }{keys}
-		s.render(w, r, http.StatusOK, "me", pg)
+		if err := s.auth.ChangePassword(r, form.NewPassword1); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/me?password=changed", http.StatusSeeOther)
 	})
 }
 

@@ -66,5 +66,6 @@ func (s *Server) router() *mux.Router {
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(s.handleMe())).Methods(get...)
+	r.Handle("/password", auth.RequireLogin(s.handlePassword())).Methods(http.MethodPost)
 	return r
 }

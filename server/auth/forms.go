@@ -21,6 +21,7 @@ const (
 	MsgPasswordLong     = "signup.password_long"     // This password is too long …
 	MsgDisplayNameLong  = "signup.display_name_long" // The display name is too long …
 	MsgUsersFull        = "signup.full"              // Cookie Lab holds as many accounts as it may …
+	MsgOldPassword      = "password.old_incorrect"   // Your old password was entered incorrectly. …
 )
 
 // Errors holds a form's error message keys: those about the whole form and
@@ -128,20 +129,7 @@ func (f *SignupForm) Save(users *Users) (User, bool) {
 	if utf8.RuneCountInString(f.DisplayName) > maxDisplayName || !utf8.ValidString(f.DisplayName) {
 		f.Errors.add("display_name", MsgDisplayNameLong)
 	}
-	switch {
-	case f.Password1 == "":
-		f.Errors.add("password1", MsgRequired)
-	case utf8.RuneCountInString(f.Password1) < MinPasswordLength:
-		f.Errors.add("password2", MsgPasswordShort)
-	case len(f.Password1) > maxPasswordBytes:
-		f.Errors.add("password2", MsgPasswordLong)
-	}
-	switch {
-	case f.Password2 == "":
-		f.Errors.add("password2", MsgRequired)
-	case f.Password1 != "" && f.Password1 != f.Password2:
-		f.Errors.add("password2", MsgPasswordMismatch)
-	}
+	checkNewPassword(&f.Errors, "password1", "password2", f.Password1, f.Password2)
 	if !f.Errors.Empty() {
 		return User{}, false
 	}
@@ -159,4 +147,55 @@ func (f *SignupForm) Save(users *Users) (User, bool) {
 		return User{}, false
 	}
 	return u, true
+}
+
+// checkNewPassword applies the rules for a new password typed twice, as
+// Django's UserCreationForm and SetPasswordForm do: both present, at least
+// MinPasswordLength characters, at most bcrypt's 72 bytes, and the same.
+// The errors about the password go on the confirmation field, like Django's.
+func checkNewPassword(e *Errors, field1, field2, p1, p2 string) {
+	switch {
+	case p1 == "":
+		e.add(field1, MsgRequired)
+	case utf8.RuneCountInString(p1) < MinPasswordLength:
+		e.add(field2, MsgPasswordShort)
+	case len(p1) > maxPasswordBytes:
+		e.add(field2, MsgPasswordLong)
+	}
+	switch {
+	case p2 == "":
+		e.add(field2, MsgRequired)
+	case p1 != "" && p1 != p2:
+		e.add(field2, MsgPasswordMismatch)
+	}
+}
+
+// PasswordChangeForm is Django's PasswordChangeForm: the old password, then
+// the new one twice.
+type PasswordChangeForm struct {
+	OldPassword  string
+	NewPassword1 string
+	NewPassword2 string
+	Errors       Errors
+}
+
+// ParsePasswordChangeForm reads the posted fields.
+func ParsePasswordChangeForm(v url.Values) *PasswordChangeForm {
+	return &PasswordChangeForm{
+		OldPassword:  v.Get("old_password"),
+		NewPassword1: v.Get("new_password1"),
+		NewPassword2: v.Get("new_password2"),
+	}
+}
+
+// Valid checks the old password against u's stored hash and the new one
+// against the rules.
+func (f *PasswordChangeForm) Valid(users *Users, u User) bool {
+	if f.OldPassword == "" {
+		f.Errors.add("old_password", MsgRequired)
+	} else if _, err := users.Authenticate(u.Username, f.OldPassword); err != nil {
+		f.Errors.add("old_password", MsgOldPassword)
+	}
+	checkNewPassword(&f.Errors, "new_password1", "new_password2", f.NewPassword1, f.NewPassword2)
+	return f.Errors.Empty()
 }
