@@ -170,7 +170,7 @@ func TestRejectedCookies(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	tests := []struct {
 		name    string
-		advance []time.Duration // requests at these steps keep the session alive
+		advance []time.Duration // after each, the state is read, then a page viewed (activity)
 		reason  string
 	}{
 		{"idle", []time.Duration{3 * time.Hour}, state.ReasonIdle},
@@ -188,6 +188,7 @@ func TestExpiry(t *testing.T) {
 				if st.Session == nil {
 					break
 				}
+				b.get("/")
 			}
 			if st.Authenticated || st.Session != nil {
 				t.Fatalf("session survived: %+v", st.Session)
@@ -196,6 +197,32 @@ func TestExpiry(t *testing.T) {
 				t.Errorf("events %+v lack expired/%s", st.Events, tt.reason)
 			}
 		})
+	}
+}
+
+// TestWatchingDoesNotKeepASessionAlive: the panel polls GET /api/state;
+// that must not move the idle clock, or a page left open would keep its
+// session for ever. A page view does move it.
+func TestWatchingDoesNotKeepASessionAlive(t *testing.T) {
+	lab := newTestLab(t)
+	b := lab.browser()
+	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
+
+	lab.clock.Advance(90 * time.Minute)
+	if st := b.state(); !st.Authenticated {
+		t.Fatal("logged out after 90 idle minutes; the idle timeout is 2h")
+	}
+	lab.clock.Advance(40 * time.Minute) // 130 minutes since the last activity
+	if st := b.state(); st.Authenticated || !hasEvent(st.Events, state.Expired, state.ReasonIdle) {
+		t.Fatalf("asking /api/state kept the session alive: %+v", st.Session)
+	}
+
+	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
+	lab.clock.Advance(90 * time.Minute)
+	b.get("/") // a page view is activity
+	lab.clock.Advance(40 * time.Minute)
+	if st := b.state(); !st.Authenticated {
+		t.Fatal("a page view did not move the idle clock")
 	}
 }
 

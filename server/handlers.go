@@ -538,10 +538,12 @@ func (s *Server) handlePassword() http.Handler {
 
 // handleState handles "GET /api/state": the caller's own cookies, session
 // and user as JSON, never cached; ?echo=NONCE also hands over (once) the
-// echo of the action that used that nonce.
+// echo of the action that used that nonce. Asking does not count as
+// activity: the session's idle clock stays where it was.
 func (s *Server) handleState() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
+		sess.Observe() // the panel watching is not the learner's activity
 		st := state.State{Cookies: []state.Cookie{}, Now: s.now().UTC()}
 		for _, c := range r.Cookies() {
 			st.Cookies = append(st.Cookies, state.Cookie{Name: c.Name, Value: c.Value})

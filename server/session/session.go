@@ -96,6 +96,16 @@ func (s *Session) Data() map[string]string {
 	return cloneData(s.data)
 }
 
+// Observe marks this request as one that only looks at the session, such
+// as the panel's GET /api/state: it is not activity, so it does not move
+// the idle clock. Otherwise a page that watches its session would keep it
+// alive for ever. Changes made afterwards are still saved.
+func (s *Session) Observe() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.touched = true
+}
+
 // Renew gives the session a new id at commit, keeping its data and history
 // and deleting the old record: what login does against session fixation.
 // Without a stored session it creates one.
