@@ -68,7 +68,7 @@ type lessonCard struct {
 // handleIndex handles "GET /": the lesson index.
 func (s *Server) handleIndex() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		pg := s.newPage(r, "", nil)
+		pg := s.newPage(r)
 		var core, advanced []lessonCard
 		for _, l := range s.lessons.Lessons() {
 			t := l.In(pg.Lang)
@@ -109,7 +109,7 @@ func (s *Server) handleLesson() http.Handler {
 			s.handleNotFound(w, r)
 			return
 		}
-		pg := s.newPage(r, "", nil)
+		pg := s.newPage(r)
 		t := l.In(pg.Lang)
 		current, err := strconv.Atoi(r.URL.Query().Get("step"))
 		if err != nil || current < 1 {
@@ -181,7 +181,7 @@ type loginView struct {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, form *auth.LoginForm, next string) {
-	pg := s.newPage(r, "", nil)
+	pg := s.newPage(r)
 	pg.Title = pg.T("login.title")
 	demo := make([]string, len(auth.DemoAccounts))
 	for i, d := range auth.DemoAccounts {
@@ -237,7 +237,7 @@ type signupView struct {
 }
 
 func (s *Server) signupPage(w http.ResponseWriter, r *http.Request, form *auth.SignupForm, next string) {
-	pg := s.newPage(r, "", nil)
+	pg := s.newPage(r)
 	pg.Title = pg.T("signup.title")
 	form.Password1, form.Password2 = "", ""
 	pg.Data = signupView{Form: form, Next: next}
@@ -459,7 +459,7 @@ func (s *Server) handleLabRequest() http.Handler {
 // logged-in one, rendered now by the real template.
 func (s *Server) handleLabTemplate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		pg := s.newPage(r, "", nil)
+		pg := s.newPage(r)
 		pg.Title = pg.T("template.title")
 		renderAs := func(u *auth.User) (template.HTML, error) {
 			variant := *pg
@@ -495,7 +495,7 @@ type meView struct {
 }
 
 func (s *Server) mePage(w http.ResponseWriter, r *http.Request, form *auth.PasswordChangeForm) {
-	pg := s.newPage(r, "", nil)
+	pg := s.newPage(r)
 	pg.Title = pg.T("me.title")
 	sess := session.FromContext(r.Context())
 	keys := map[string]string{}

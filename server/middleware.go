@@ -131,12 +131,14 @@ type prefs struct {
 
 type prefsKey struct{}
 
-func prefsFrom(ctx context.Context) prefs {
-	p, ok := ctx.Value(prefsKey{}).(prefs)
-	if !ok {
-		return prefs{Lang: "en"}
+// prefsOf returns the preferences withPrefs resolved for r; for an error
+// raised before that middleware ran, it resolves them from r itself, so
+// every page speaks the visitor's language.
+func prefsOf(r *http.Request) prefs {
+	if p, ok := r.Context().Value(prefsKey{}).(prefs); ok {
+		return p
 	}
-	return p
+	return resolvePrefs(r)
 }
 
 // withPrefs resolves the language (the lang cookie, else Accept-Language)

@@ -137,16 +137,15 @@ func (s *Server) parseTemplates() (map[string]*template.Template, string, error)
 	return pages, string(src), nil
 }
 
-// newPage fills the common template data for r.
-func (s *Server) newPage(r *http.Request, title string, data any) *page {
-	p := prefsFrom(r.Context())
+// newPage fills the common template data for r; the handler then sets
+// Title (usually translated, so after) and Data.
+func (s *Server) newPage(r *http.Request) *page {
+	p := prefsOf(r)
 	pg := &page{
 		Lang:       p.Lang,
 		Theme:      p.Theme,
 		Path:       r.URL.RequestURI(),
-		Title:      title,
 		PanelBuilt: web.PanelBuilt(),
-		Data:       data,
 		tr:         s.i18n,
 	}
 	if u, ok := auth.CurrentUser(r.Context()); ok {
@@ -212,27 +211,18 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, he *httpErr
 	if session.FromContext(r.Context()) != nil {
 		s.sessions.Commit(w, r) // an interrupted write has expired the cookie already
 	}
-	pg := s.newPage(r, "", nil)
-	if _, ok := r.Context().Value(prefsKey{}).(prefs); !ok {
-		// Errors raised before the preference middleware still speak the
-		// visitor's language.
-		p := resolvePrefs(r)
-		pg.Lang, pg.Theme = p.Lang, p.Theme
-	}
+	pg := s.newPage(r)
 	pg.Title = pg.T("error.title")
+	hint := ""
+	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
+		hint = pg.T("error.logout_get")
+	}
 	pg.Data = struct {
 		Status  int
 		Message string
 		Hint    string
-	}{he.status, pg.T(he.key, he.args...), s.errorHint(r, he)}
+	}{he.status, pg.T(he.key, he.args...), hint}
 	s.write(w, r, he.status, "error", pg)
-}
-
-func (s *Server) errorHint(r *http.Request, he *httpError) string {
-	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
-		return s.i18n.translate(resolvePrefs(r).Lang, "error.logout_get")
-	}
-	return ""
 }
 
 // countVisit is the tracking example of lesson 4: while the visitor has
