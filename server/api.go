@@ -9,6 +9,7 @@ import (
 
 	"cookielab/server/auth"
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -34,7 +35,7 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 		if st.Events == nil {
 			st.Events = []state.Event{}
 		}
-		if nonce := r.URL.Query().Get("echo"); validNonce(nonce) {
+		if nonce := r.URL.Query().Get("echo"); contract.ValidNonce(nonce) {
 			if e, ok := echoes.take(nonce); ok {
 				st.Echo = &e
 			}

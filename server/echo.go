@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -17,25 +18,6 @@ import (
 // status, Location, Set-Cookie lines and session events are kept under that
 // nonce, and GET /api/state?echo=NONCE hands them over once. Nothing is
 // kept for a request without a nonce, and no cookie is involved.
-
-const (
-	echoField  = "_echo"
-	echoHeader = "X-Cookielab-Echo"
-)
-
-// validNonce accepts 16–64 characters of base64url or hex: what the panel
-// sends (128 random bits), and nothing a log or a map should not hold.
-func validNonce(n string) bool {
-	if len(n) < 16 || len(n) > 64 {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
 
 // echoStore keeps echoes for a short time, bounded in number: the oldest
 // goes first when it is full.
@@ -137,11 +119,11 @@ func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.H
 			next.ServeHTTP(w, r)
 			return
 		}
-		nonce := r.Header.Get(echoHeader)
+		nonce := r.Header.Get(contract.EchoHeader)
 		if nonce == "" && r.PostForm != nil {
-			nonce = r.PostForm.Get(echoField)
+			nonce = r.PostForm.Get(contract.EchoField)
 		}
-		if !validNonce(nonce) {
+		if !contract.ValidNonce(nonce) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -13,6 +13,7 @@ import (
 
 	"cookielab/server/auth"
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // The playground the lessons use: a session key of your own, a cookie of
@@ -84,7 +85,7 @@ func handleLabCookie(s *site, sessionCookie string) http.Handler {
 // allowed, because a learner typed it.
 func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 	c := &http.Cookie{Name: v.Get("name"), Value: v.Get("value"), Path: v.Get("path")}
-	if !validCookieName(c.Name) {
+	if !contract.ValidCookieName(c.Name) {
 		return nil, badRequest("error.400.cookie_name")
 	}
 	if c.Name == sessionCookie {
@@ -126,19 +127,6 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 		return nil, badRequest("error.400.cookie_samesite")
 	}
 	return c, nil
-}
-
-// validCookieName: an RFC 6265 token of at most 64 characters.
-func validCookieName(n string) bool {
-	if n == "" || len(n) > 64 {
-		return false
-	}
-	for _, r := range n {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`()<>@,;:\"/[]?={}`, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // handleLabTracking handles "POST /lab/tracking": on=1 starts the visits
