@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"cookielab/server/session"
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -16,25 +18,6 @@ import (
 // status, Location, Set-Cookie lines and session events are kept under that
 // nonce, and GET /api/state?echo=NONCE hands them over once. Nothing is
 // kept for a request without a nonce, and no cookie is involved.
-
-const (
-	echoField  = "_echo"
-	echoHeader = "X-Cookielab-Echo"
-)
-
-// validNonce accepts 16–64 characters of base64url or hex: what the panel
-// sends (128 random bits), and nothing a log or a map should not hold.
-func validNonce(n string) bool {
-	if len(n) < 16 || len(n) > 64 {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
 
 // echoStore keeps echoes for a short time, bounded in number: the oldest
 // goes first when it is full.
@@ -99,7 +82,8 @@ func (s *echoStore) take(nonce string) (state.Echo, bool) {
 type echoWriter struct {
 	http.ResponseWriter
 	r       *http.Request
-	s       *Server
+	echoes  *echoStore
+	now     func() time.Time
 	trace   *trace
 	nonce   string
 	written bool
@@ -108,10 +92,10 @@ type echoWriter struct {
 func (w *echoWriter) WriteHeader(code int) {
 	if !w.written {
 		w.written = true
-		e := w.s.snapshot(w.ResponseWriter.Header(), w.r, w.trace)
+		e := snapshot(w.ResponseWriter.Header(), w.r, w.trace.sess, w.now())
 		e.Status = code
 		e.Location = w.ResponseWriter.Header().Get("Location")
-		w.s.echoes.put(w.nonce, e)
+		w.echoes.put(w.nonce, e)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -127,7 +111,7 @@ func (w *echoWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // withEcho starts the request's trace and, for a state-changing request
 // that carries a nonce, keeps its echo.
-func (s *Server) withEcho(next http.Handler) http.Handler {
+func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := &trace{}
 		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
@@ -135,34 +119,60 @@ func (s *Server) withEcho(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		nonce := r.Header.Get(echoHeader)
+		nonce := r.Header.Get(contract.EchoHeader)
 		if nonce == "" && r.PostForm != nil {
-			nonce = r.PostForm.Get(echoField)
+			nonce = r.PostForm.Get(contract.EchoField)
 		}
-		if !validNonce(nonce) {
+		if !contract.ValidNonce(nonce) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(&echoWriter{ResponseWriter: w, r: r, s: s, trace: t, nonce: nonce}, r)
+		next.ServeHTTP(&echoWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t, nonce: nonce}, r)
 	})
 }
 
-// snapshot describes what this response has done so far.
-func (s *Server) snapshot(h http.Header, r *http.Request, t *trace) state.Echo {
+// snapshot describes what this response has done so far: its Set-Cookie
+// lines and the events of sess (nil outside the session middleware).
+func snapshot(h http.Header, r *http.Request, sess *session.Session, now time.Time) state.Echo {
 	e := state.Echo{
 		Method:    r.Method,
 		Path:      r.URL.Path,
 		SetCookie: slices.Clone(h.Values("Set-Cookie")),
-		At:        s.now().UTC(),
+		At:        now.UTC(),
 	}
 	if e.SetCookie == nil {
 		e.SetCookie = []string{}
 	}
-	if t != nil && t.sess != nil {
-		e.Events = t.sess.Events()
+	if sess != nil {
+		e.Events = sess.Events()
 	}
 	if e.Events == nil {
 		e.Events = []state.Event{}
 	}
 	return e
+}
+
+// trace is one request's record of what it did, for its echo: the session
+// handle (bound inside the session middleware) gives the events; the
+// Set-Cookie lines come from the response headers.
+type trace struct {
+	sess *session.Session
+}
+
+type traceKey struct{}
+
+func traceFrom(ctx context.Context) *trace {
+	t, _ := ctx.Value(traceKey{}).(*trace)
+	return t
+}
+
+// bindTrace runs inside the session middleware and hands the request's
+// session handle to the trace that withEcho started outside it.
+func bindTrace(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t := traceFrom(r.Context()); t != nil {
+			t.sess = session.FromContext(r.Context())
+		}
+		next.ServeHTTP(w, r)
+	})
 }

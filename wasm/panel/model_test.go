@@ -153,7 +153,7 @@ func TestFlow(t *testing.T) {
 
 	// 3. Log in as alice: the id rotates, data kept, user set.
 	s2 := &Session{ID: "id-2", Cookie: "SIGNED2", Created: sec(20), LastSeen: sec(20), IdleExpires: sec(20).Add(Hour),
-		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}, UserID: "1"}
+		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}}
 	rotated := Event{Kind: state.Rotated, At: sec(20), ID: "id-2", PrevID: "id-1"}
 	m, root = b.render(Input{Lang: "en", Now: sec(21),
 		State: &State{Authenticated: true, User: &User{ID: "1", Username: "alice", DisplayName: "Alice"},

@@ -328,9 +328,6 @@ func (m Model) renderSession() *El {
 			if u.DisplayName != "" && u.DisplayName != u.Username {
 				user.text += " (" + u.DisplayName + ")"
 			}
-			if s.UserID != "" {
-				user.text += " · id " + s.UserID
-			}
 		}
 		fields := []field{
 			{name: L(lg, "ses.id"), text: s.ID, class: "cl-mono", key: "id", change: m.IDChange},
