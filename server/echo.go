@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,57 +78,81 @@ func (s *echoStore) take(nonce string) (state.Echo, bool) {
 	return e.echo, true
 }
 
-// echoWriter snapshots the response as its header goes out: by then the
-// session middleware (inside) has committed and added its Set-Cookie.
-type echoWriter struct {
+// EventsHeader names the session events a response caused, in order
+// ("rotated", "rejected bad-signature"): the server's own account, for
+// anyone who reads the raw response (DevTools, the browser suite). Like
+// GET /api/state it describes only the caller's own session.
+const EventsHeader = "Cookielab-Events"
+
+// traceWriter finishes a request's trace as its header goes out: by then
+// the session middleware (inside) has committed and added its Set-Cookie.
+// It names the events in EventsHeader and, for a request that carried an
+// echo nonce, keeps the echo.
+type traceWriter struct {
 	http.ResponseWriter
 	r       *http.Request
 	echoes  *echoStore
 	now     func() time.Time
 	trace   *trace
-	nonce   string
+	nonce   string // "" when the request carried none
 	written bool
 }
 
-func (w *echoWriter) WriteHeader(code int) {
+func (w *traceWriter) WriteHeader(code int) {
 	if !w.written {
 		w.written = true
-		e := snapshot(w.ResponseWriter.Header(), w.r, w.trace.sess, w.now())
-		e.Status = code
-		e.Location = w.ResponseWriter.Header().Get("Location")
-		w.echoes.put(w.nonce, e)
+		h := w.ResponseWriter.Header()
+		var events []state.Event
+		if w.trace.sess != nil {
+			events = w.trace.sess.Events()
+		}
+		if len(events) > 0 {
+			parts := make([]string, len(events))
+			for i, ev := range events {
+				parts[i] = strings.TrimSpace(ev.Kind + " " + ev.Reason)
+			}
+			h.Set(EventsHeader, strings.Join(parts, ", "))
+		}
+		if w.nonce != "" {
+			e := snapshot(h, w.r, w.trace.sess, w.now())
+			e.Status = code
+			e.Location = h.Get("Location")
+			w.echoes.put(w.nonce, e)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *echoWriter) Write(b []byte) (int, error) {
+func (w *traceWriter) Write(b []byte) (int, error) {
 	if !w.written {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
 
-func (w *echoWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withEcho starts the request's trace and, for a state-changing request
-// that carries a nonce, keeps its echo.
+// withEcho starts the request's trace and finishes it (traceWriter); a
+// state-changing request that carries a valid nonce (form field or header)
+// leaves its echo.
 func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := &trace{}
 		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
+		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			nonce := r.Header.Get(contract.EchoHeader)
+			if nonce == "" && r.PostForm != nil {
+				nonce = r.PostForm.Get(contract.EchoField)
+			}
+			if contract.ValidNonce(nonce) {
+				tw.nonce = nonce
+			}
 		}
-		nonce := r.Header.Get(contract.EchoHeader)
-		if nonce == "" && r.PostForm != nil {
-			nonce = r.PostForm.Get(contract.EchoField)
+		next.ServeHTTP(tw, r)
+		if !tw.written {
+			tw.WriteHeader(http.StatusOK)
 		}
-		if !contract.ValidNonce(nonce) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(&echoWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t, nonce: nonce}, r)
 	})
 }
 

@@ -87,6 +87,6 @@ func handleMethodNotAllowed(s *site, router *mux.Router) http.Handler {
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
 		}
-		s.Error(w, r, &httpError{status: http.StatusMethodNotAllowed, key: "error.405", args: []any{r.Method}})
+		s.Error(w, r, &httpError{status: http.StatusMethodNotAllowed, key: "error.405", args: []any{"method", r.Method}})
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cookielab/server/web"
+	"cookielab/wasm/contract"
 )
 
 // translations maps language → key → interface string.
@@ -36,22 +37,23 @@ func loadTranslations() (translations, error) {
 
 // translate returns the interface string key in lang (else English, else
 // the key itself, so a missing string is visible rather than blank), with
-// %s verbs filled from args.
-func (t translations) translate(lang, key string, args ...any) string {
+// its {name} placeholders filled from kv: name, value pairs, as everywhere
+// (contract.Fill). Values may be of any type.
+func (t translations) translate(lang, key string, kv ...any) string {
 	msg, ok := t[lang][key]
 	if !ok {
 		if msg, ok = t["en"][key]; !ok {
 			return key
 		}
 	}
-	if len(args) == 0 {
+	if len(kv) == 0 {
 		return msg
 	}
-	strs := make([]any, len(args))
-	for i, a := range args {
+	strs := make([]string, len(kv))
+	for i, a := range kv {
 		strs[i] = fmt.Sprint(a)
 	}
-	return fmt.Sprintf(msg, strs...)
+	return contract.Fill(msg, strs...)
 }
 
 // langFromAcceptLanguage picks ko or en, whichever the header ranks higher;

@@ -183,7 +183,7 @@ func handleLabRequest(s *site, counter *requestCounter) http.Handler {
 				fmt.Fprintf(&b, "%s: %s\n", h, v)
 			}
 		}
-		fmt.Fprintf(&b, "\n# %s\n", s.i18n.translate(lang, "lab.request.count", n))
+		fmt.Fprintf(&b, "\n# %s\n", s.i18n.translate(lang, "lab.request.count", "n", n))
 		if cookie == "(none)" {
 			fmt.Fprintf(&b, "# %s\n", s.i18n.translate(lang, "lab.request.nocookie"))
 		}

@@ -89,7 +89,7 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBytes {
-			s.Error(w, r, &httpError{status: http.StatusRequestEntityTooLarge, key: "error.413", args: []any{maxBytes}})
+			s.Error(w, r, &httpError{status: http.StatusRequestEntityTooLarge, key: "error.413", args: []any{"n", maxBytes}})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
@@ -97,7 +97,7 @@ func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 			if err := r.ParseForm(); err != nil {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) {
-					s.Error(w, r, &httpError{status: http.StatusRequestEntityTooLarge, key: "error.413", args: []any{maxBytes}})
+					s.Error(w, r, &httpError{status: http.StatusRequestEntityTooLarge, key: "error.413", args: []any{"n", maxBytes}})
 					return
 				}
 				s.Error(w, r, badRequest("error.400.form"))

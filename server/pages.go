@@ -2,11 +2,9 @@ package server
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -52,80 +50,23 @@ func handleIndex(s *site, cat *lessons.Catalog) http.Handler {
 	})
 }
 
-// stepView is a step as the lesson template draws it.
-type stepView struct {
-	lessons.Step
-	Fields     []fieldView
-	Next       string // where the action's form sends the learner back
-	ExpectJSON string
-}
-
-// fieldView is a form field with {rand} filled in. Rand keeps the original
-// value so lesson.js can fill in the digits this browser tab drew before,
-// and a later step logs in with the name an earlier one signed up with.
-type fieldView struct {
-	lessons.Field
-	Rand string
-}
-
-// handleLesson handles "GET /lessons/{slug}"; ?step=N is the current step.
-func handleLesson(s *site, cat *lessons.Catalog) http.Handler {
+// handleLesson handles "GET /lessons/{slug}"; ?step=N is the current
+// step. The article comes pre-rendered (lessonpage.go).
+func handleLesson(s *site, cat *lessons.Catalog, pages *lessonPages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l, ok := cat.Lesson(mux.Vars(r)["slug"])
-		if !ok {
+		slug := mux.Vars(r)["slug"]
+		if _, ok := cat.Lesson(slug); !ok {
 			s.Error(w, r, &httpError{status: http.StatusNotFound, key: "error.404"})
 			return
 		}
 		pg := s.newPage(r)
-		t := l.In(pg.Lang)
 		current, err := strconv.Atoi(r.URL.Query().Get("step"))
 		if err != nil || current < 1 {
 			current = 1
 		}
-		current = min(current, max(len(t.Steps), 1))
-		steps := make([]stepView, len(t.Steps))
-		digits := randomDigits(6)
-		for i, st := range t.Steps {
-			v := stepView{Step: st, Next: "/lessons/" + l.Slug + "?step=" + strconv.Itoa(st.N)}
-			for _, f := range st.Action.Fields {
-				fv := fieldView{Field: f}
-				if strings.Contains(f.Value, lessons.RandPlaceholder) {
-					fv.Rand = f.Value
-					fv.Value = strings.ReplaceAll(f.Value, lessons.RandPlaceholder, digits)
-				}
-				v.Fields = append(v.Fields, fv)
-			}
-			raw := make([]string, len(st.Expect))
-			for j, e := range st.Expect {
-				raw[j] = e.Raw
-			}
-			b, _ := json.Marshal(raw)
-			v.ExpectJSON = string(b)
-			steps[i] = v
-		}
-		var prev, next *lessonCard
-		all := cat.Lessons()
-		for i, x := range all {
-			if x.Slug != l.Slug {
-				continue
-			}
-			if i > 0 {
-				p := all[i-1].In(pg.Lang)
-				prev = &lessonCard{Number: all[i-1].Number, Slug: all[i-1].Slug, Title: p.Title}
-			}
-			if i+1 < len(all) {
-				n := all[i+1].In(pg.Lang)
-				next = &lessonCard{Number: all[i+1].Number, Slug: all[i+1].Slug, Title: n.Title}
-			}
-		}
-		pg.Title = t.Title
-		pg.Data = struct {
-			Lesson     *lessons.Lesson
-			Text       *lessons.Text
-			Steps      []stepView
-			Current    int
-			Prev, Next *lessonCard
-		}{l, t, steps, current, prev, next}
+		lp := pages.page(slug, pg.Lang, current)
+		pg.Title = lp.title
+		pg.Data = lp.fill(randomDigits(6))
 		s.render(w, r, http.StatusOK, "lesson", pg)
 	})
 }

@@ -48,7 +48,7 @@ type page struct {
 }
 
 // T translates an interface string into the page's language.
-func (p *page) T(key string, args ...any) string { return p.tr.translate(p.Lang, key, args...) }
+func (p *page) T(key string, kv ...any) string { return p.tr.translate(p.Lang, key, kv...) }
 
 // Other returns the language that the switch offers.
 func (p *page) Other() string {

@@ -50,7 +50,7 @@ func (s *Server) router() *mux.Router {
 
 	// For everyone.
 	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
-	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons)).Methods(get...)
+	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons, s.pages)).Methods(get...)
 	r.Handle("/login", handleLoginForm(site)).Methods(get...)
 	r.Handle("/login", handleLogin(site, a)).Methods(http.MethodPost)
 	r.Handle("/signup", handleSignupForm(site)).Methods(get...)

@@ -50,6 +50,7 @@ type Server struct {
 	sessions *session.Manager
 	auth     *auth.Auth
 	lessons  *lessons.Catalog
+	pages    *lessonPages
 	echoes   *echoStore
 	requests *requestCounter
 	// greeting is the header partial's source, shown by /lab/template.
@@ -121,8 +122,13 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName)
+	if err != nil {
+		return nil, fmt.Errorf("rendering lessons: %w", err)
+	}
 	return &Server{
 		cfg:      cfg,
+		pages:    lp,
 		site:     st,
 		sessions: st.sessions,
 		auth:     auth.New(deps.Users, cfg.AuthKey),

@@ -101,3 +101,44 @@ func Fill(s string, kv ...string) string {
 	}
 	return s
 }
+
+// Reasons lists the reasons an event may carry.
+var Reasons = []string{ReasonBadSignature, ReasonUnknown, ReasonExpired, ReasonIdle, ReasonAbsolute, ReasonInterrupted}
+
+// eventWords and reasonWords are what the learner reads for each kind and
+// reason, everywhere: the panel's timeline, the lessons' checks.
+var (
+	eventWords = map[string][2]string{
+		Created:   {"created", "생성됨"},
+		Rotated:   {"rotated", "교체됨"},
+		Destroyed: {"destroyed", "삭제됨"},
+		Expired:   {"expired", "만료됨"},
+		Rejected:  {"rejected", "거부됨"},
+	}
+	reasonWords = map[string][2]string{
+		ReasonBadSignature: {"bad signature", "서명 불일치"},
+		ReasonUnknown:      {"unknown id", "알 수 없는 ID"},
+		ReasonExpired:      {"past its deadline", "기한 지남"},
+		ReasonIdle:         {"idle timeout", "유휴 시간 초과"},
+		ReasonAbsolute:     {"absolute lifetime reached", "절대 수명 도달"},
+		ReasonInterrupted:  {"interrupted by a logout", "로그아웃으로 중단됨"},
+	}
+)
+
+// EventWord is an event kind as the learner reads it in lang ("en" or
+// "ko"); an unknown kind is shown as the server names it.
+func EventWord(kind, lang string) string { return word(eventWords, kind, lang) }
+
+// ReasonWord is an event reason as the learner reads it in lang.
+func ReasonWord(reason, lang string) string { return word(reasonWords, reason, lang) }
+
+func word(m map[string][2]string, key, lang string) string {
+	w, ok := m[key]
+	if !ok {
+		return key
+	}
+	if lang == "ko" {
+		return w[1]
+	}
+	return w[0]
+}
