@@ -35,7 +35,8 @@ type app struct {
 	root, body, toggle js.Value
 	lang               string
 	collapsed          bool
-	zone               int // the browser's zone offset, in seconds east of UTC
+	zone               int           // the browser's zone offset, in seconds east of UTC
+	origin             panel.Request // this page's scheme and host, for reading Set-Cookie lines
 
 	live    *panel.Live
 	renders int
@@ -73,7 +74,9 @@ func mount(root js.Value) *app {
 		root: root,
 		lang: panel.Lang(lang.String()),
 		// Fixed at start, as package time's Local is under js/wasm.
-		zone:   -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
+		zone: -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
+		origin: panel.NewRequest(global.Get("location").Get("protocol").String(),
+			global.Get("location").Get("hostname").String(), ""),
 		live:   panel.NewLive(decodeEcho(root.Call("getAttribute", "data-echo")), sessionStorage.get(panel.KeyPendingEcho)),
 		kick:   make(chan struct{}, 1),
 		nonces: make(chan string, 4),
@@ -220,6 +223,7 @@ func (p *app) refresh(nonce string) {
 	in := panel.Input{
 		Lang:           p.lang,
 		Zone:           p.zone,
+		Origin:         p.origin,
 		DocumentCookie: cookie,
 		Prev:           panel.DecodeSnapshot(parseJSON(sessionStorage.get(panel.KeySnapshot))),
 		Timeline:       panel.DecodeEvents(parseJSON(sessionStorage.get(panel.KeyTimeline))),
