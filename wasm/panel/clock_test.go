@@ -2,7 +2,6 @@ package panel
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -135,18 +134,6 @@ func TestParseTime(t *testing.T) {
 	}
 	if got, _ := ParseTime("0001-01-01T09:00:00+09:00"); !got.IsZero() {
 		t.Error("the zero time in +09:00 does not read as zero")
-	}
-}
-
-func TestAtoi(t *testing.T) {
-	for _, s := range []string{"0", "-0", "+0", "10", "-1", "+5", "1209600", "", "-", "+", "1.5", " 1", "1 ", "1_000", "0x10",
-		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-		"99999999999999999999", "00000000000000000000012"} {
-		got, ok := atoi(s)
-		want, err := strconv.Atoi(s)
-		if ok != (err == nil) || ok && got != want {
-			t.Errorf("atoi(%q) = %d, %v; strconv.Atoi: %d, %v", s, got, ok, want, err)
-		}
 	}
 }
 

@@ -140,35 +140,3 @@ func hasByte(s string, c byte) bool {
 	}
 	return false
 }
-
-// atoi parses a decimal int with an optional sign, as strconv.Atoi does
-// (no spaces, no underscores, false on overflow).
-func atoi(s string) (int, bool) {
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	if s == "" {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return 0, false
-		}
-		if n > (1<<63)/10 {
-			return 0, false
-		}
-		n = n*10 + uint64(s[i]-'0')
-		if n > 1<<63 {
-			return 0, false
-		}
-	}
-	if neg {
-		return int(-n), true
-	}
-	if n == 1<<63 {
-		return 0, false
-	}
-	return int(n), true
-}
