@@ -40,3 +40,23 @@ func StateURL(nonce string) string {
 func WantsEcho(method, actionOrigin, pageOrigin string) bool {
 	return asciiLower(trimSpace(method)) == "post" && actionOrigin == pageOrigin && pageOrigin != ""
 }
+
+// Submitter is what a form's submitter (the button pressed) says about
+// where the form goes: its formmethod and formaction, when present.
+type Submitter struct {
+	Method, Action       string
+	HasMethod, HasAction bool
+}
+
+// SubmitTarget is the method and action a submission uses, as HTML picks
+// them: the submitter's formmethod and formaction when it has them, else
+// the form's method and action.
+func SubmitTarget(method, action string, s Submitter) (string, string) {
+	if s.HasMethod {
+		method = s.Method
+	}
+	if s.HasAction {
+		action = s.Action
+	}
+	return method, action
+}

@@ -26,6 +26,7 @@ type browser struct {
 func (b *browser) render(in Input) (Model, *El) {
 	b.t.Helper()
 	in.Prev, in.Timeline, in.SessionCookies, in.Zone = b.prev, b.timeline, b.cookies, 0
+	in.Origin = NewRequest("http:", "localhost", "")
 	if in.Now.IsZero() {
 		in.Now = t0
 	}
@@ -121,7 +122,7 @@ func TestFlow(t *testing.T) {
 		attrs(set, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*")); diff != "" {
 		t.Errorf("step 2 set-cookie (-want +got):\n%s", diff)
 	}
-	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "1209600 s", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
+	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "Max-Age=1209600applied", "localhost, host-only", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
 		if !strings.Contains(set.TextContent(), want) {
 			t.Errorf("step 2 set-cookie lacks %q: %q", want, set.TextContent())
 		}
