@@ -19,8 +19,15 @@ panel: $(STATIC)/panel.wasm $(STATIC)/wasm_exec.js
 $(STATIC)/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
 
+# The panel is built for size on the wire (wasm/README.md has the figures):
+# no inlining anywhere (-l: the Go runtime's code too, which compresses
+# better without copies), and Go 1.26's previous garbage collector, which is
+# smaller (GOEXPERIMENT=nogreenteagc; Go 1.27 drops the switch).
+PANEL_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
+PANEL_FLAGS := -trimpath -ldflags='-s -w' -gcflags=all=-l
+
 $(STATIC)/panel.wasm: $(WASM_SOURCES)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+	$(PANEL_ENV) $(GO) build $(PANEL_FLAGS) -o $@ ./wasm
 	$(GO) run ./server/web/precompress $@
 
 ## test: vet, the panel's tests under Node, then every Go test with -race

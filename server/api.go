@@ -13,18 +13,18 @@ import (
 	"cookielab/wasm/state"
 )
 
-// handleState handles "GET /api/state": the caller's own cookies, session
-// and user as JSON, never cached; ?echo=NONCE also hands over (once) the
-// echo of the action that used that nonce. Asking does not count as
-// activity: the session's idle clock stays where it was.
+// handleState handles "GET /api/state": the caller's own cookies (the
+// Cookie header's pairs exactly as received), session and user as JSON,
+// never cached; ?echo=NONCE also hands over (once) the echo of the action
+// that used that nonce, and response is this response's own echo (its
+// Set-Cookie lines: a cookie that named no session is cleared here too).
+// Asking does not count as activity: the session's idle clock stays where
+// it was.
 func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
-		st := state.State{Cookies: []state.Cookie{}, Now: now().UTC()}
-		for _, c := range r.Cookies() {
-			st.Cookies = append(st.Cookies, state.Cookie{Name: c.Name, Value: c.Value})
-		}
+		st := state.State{Cookies: receivedCookies(r), Now: now().UTC()}
 		if u, ok := auth.CurrentUser(r.Context()); ok {
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
@@ -40,6 +40,16 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 				st.Echo = &e
 			}
 		}
+		// Commit now (nothing changes on a read, but a future write would
+		// go out with this response) so its Set-Cookie lines are known.
+		if err := sessions.Commit(w, r); err != nil {
+			log.Error("committing the session", "method", r.Method, "path", r.URL.Path, "err", err)
+			http.Error(w, "The session could not be read.", http.StatusInternalServerError)
+			return
+		}
+		resp := snapshot(w.Header(), r, sess, st.Now)
+		resp.Status, resp.Cookies = http.StatusOK, nil // the cookies are st.Cookies
+		st.Response = &resp
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		enc := json.NewEncoder(w)

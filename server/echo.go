@@ -133,21 +133,21 @@ func (w *traceWriter) Write(b []byte) (int, error) {
 func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // withEcho starts the request's trace and finishes it (traceWriter); a
-// state-changing request that carries a valid nonce (form field or header)
-// leaves its echo.
+// request that carries a valid nonce (a form field of a state-changing
+// request, or the header on any) leaves its echo.
 func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := &trace{}
 		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
 		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			nonce := r.Header.Get(contract.EchoHeader)
-			if nonce == "" && r.PostForm != nil {
-				nonce = r.PostForm.Get(contract.EchoField)
-			}
-			if contract.ValidNonce(nonce) {
-				tw.nonce = nonce
-			}
+		// A form's field counts on a state-changing request; a fetch's
+		// header on any (a lesson's fetch GET shows its exchange too).
+		nonce := r.Header.Get(contract.EchoHeader)
+		if nonce == "" && r.Method != http.MethodGet && r.Method != http.MethodHead && r.PostForm != nil {
+			nonce = r.PostForm.Get(contract.EchoField)
+		}
+		if contract.ValidNonce(nonce) {
+			tw.nonce = nonce
 		}
 		next.ServeHTTP(tw, r)
 		if !tw.written {
@@ -156,12 +156,15 @@ func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.H
 	})
 }
 
-// snapshot describes what this response has done so far: its Set-Cookie
-// lines and the events of sess (nil outside the session middleware).
+// snapshot describes what this request and its response have done so far:
+// the Cookie header received, the Set-Cookie lines and the events of sess
+// (nil outside the session middleware).
 func snapshot(h http.Header, r *http.Request, sess *session.Session, now time.Time) state.Echo {
 	e := state.Echo{
 		Method:    r.Method,
-		Path:      r.URL.Path,
+		Path:      r.URL.EscapedPath(),
+		Site:      r.Header.Get("Sec-Fetch-Site"),
+		Cookies:   receivedCookies(r),
 		SetCookie: slices.Clone(h.Values("Set-Cookie")),
 		At:        now.UTC(),
 	}

@@ -192,9 +192,20 @@ func jsError(v js.Value) error {
 }
 
 // build creates the DOM nodes of an element tree. Text goes into text
-// nodes and values into setAttribute, never through an HTML parser.
-func build(e *panel.El) js.Value {
-	n := document.Call("createElement", e.Tag)
+// nodes and values into setAttribute, never through an HTML parser. An svg
+// element and everything in it are made in the SVG namespace.
+func build(e *panel.El) js.Value { return buildNS(e, false) }
+
+const svgNS = "http://www.w3.org/2000/svg"
+
+func buildNS(e *panel.El, svg bool) js.Value {
+	svg = svg || e.Tag == "svg"
+	var n js.Value
+	if svg {
+		n = document.Call("createElementNS", svgNS, e.Tag)
+	} else {
+		n = document.Call("createElement", e.Tag)
+	}
 	for _, a := range e.Attrs {
 		n.Call("setAttribute", a.Name, a.Value)
 	}
@@ -202,7 +213,7 @@ func build(e *panel.El) js.Value {
 		n.Call("append", e.Text)
 	}
 	for _, c := range e.Children {
-		n.Call("append", build(c))
+		n.Call("append", buildNS(c, svg))
 	}
 	return n
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/panel"
 	"cookielab/wasm/state"
 )
@@ -23,12 +24,15 @@ func TestJSValueDecodesState(t *testing.T) {
 	want := state.State{
 		Authenticated: true,
 		User:          &state.User{ID: "1", Username: "alice", DisplayName: "앨리스", DateJoined: at},
-		Cookies:       []state.Cookie{{Name: "sessionid", Value: "a.b"}, {Name: "x", Value: `"<q>"`}},
+		Cookies: []state.Cookie{{Name: "sessionid", Value: "a.b"},
+			{Name: "x", Value: `"<q>"`, NetHTTP: contract.NetHTTPReads, NetHTTPName: "x", NetHTTPValue: "<q>"}},
 		Session: &state.Session{ID: "id", Cookie: "a.b", Created: at, LastSeen: at, Expires: at, IdleExpires: at,
 			AbsoluteExpires: at, Data: map[string]string{"cart": "apple", "n": "1"}},
 		Events: []state.Event{{Kind: state.Rejected, At: at, ID: "z", Reason: state.ReasonBadSignature}},
 		Now:    at,
-		Echo:   &state.Echo{Method: "POST", Path: "/logout", Status: 303, SetCookie: []string{"sessionid=; Max-Age=0"}, At: at},
+		Echo: &state.Echo{Method: "POST", Path: "/logout", Status: 303, SetCookie: []string{"sessionid=; Max-Age=0"}, At: at,
+			Cookies: []state.Cookie{{Name: "", Value: "nameless"}}},
+		Response: &state.Echo{Method: "GET", Path: "/api/state", Status: 200, SetCookie: []string{}, At: at},
 	}
 	b, err := json.Marshal(want)
 	if err != nil {
@@ -116,8 +120,20 @@ func fromState(st state.State) panel.State {
 			Data: s.Data}
 	}
 	if e := st.Echo; e != nil {
-		out.Echo = &panel.Echo{Method: e.Method, Path: e.Path, Status: e.Status, Location: e.Location,
-			SetCookie: e.SetCookie, Events: fromEvents(e.Events), At: tm(e.At)}
+		out.Echo = fromEcho(e)
+	}
+	out.Response = fromEcho(st.Response)
+	return out
+}
+
+func fromEcho(e *state.Echo) *panel.Echo {
+	if e == nil {
+		return nil
+	}
+	out := &panel.Echo{Method: e.Method, Path: e.Path, Site: e.Site, Status: e.Status, Location: e.Location,
+		SetCookie: e.SetCookie, Events: fromEvents(e.Events), At: tm(e.At)}
+	for _, c := range e.Cookies {
+		out.Cookies = append(out.Cookies, panel.Cookie(c))
 	}
 	return out
 }

@@ -38,14 +38,16 @@ type app struct {
 	zone               int           // the browser's zone offset, in seconds east of UTC
 	origin             panel.Request // this page's scheme and host, for reading Set-Cookie lines
 
-	live    *panel.Live
-	renders int
+	live      *panel.Live
+	renders   int
+	redirects int // redirects followed before this page
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
 	quit      chan struct{}
 	quitOnce  sync.Once
 	listeners []listener
+	release   []func() // more to undo at unmount
 }
 
 type listener struct {
@@ -83,6 +85,11 @@ func mount(root js.Value) *app {
 		quit:   make(chan struct{}),
 	}
 	p.collapsed = localStorage.get(panel.KeyCollapsed) == "1"
+	_ = try(func() {
+		if nav := global.Get("performance").Call("getEntriesByType", "navigation"); nav.Length() > 0 {
+			p.redirects = nav.Index(0).Get("redirectCount").Int()
+		}
+	})
 	head := build(panel.Header(p.lang, p.collapsed))
 	p.toggle = head.Call("querySelector", "[data-action=toggle]")
 	p.body = document.Call("createElement", "div")
@@ -96,6 +103,27 @@ func mount(root js.Value) *app {
 	window := global
 	p.listen(p.toggle, "click", false, func(js.Value) { p.setCollapsed(!p.collapsed) })
 	p.listen(document, "submit", true, onSubmit)
+	p.listen(document, "click", true, func(ev js.Value) {
+		if t := ev.Get("target"); t.Type() == js.TypeObject && t.Get("closest").Type() == js.TypeFunction {
+			if b := t.Call("closest", "[data-step] [data-action-button]"); b.Truthy() {
+				markStep(b)
+			}
+		}
+	})
+	if art := document.Call("querySelector", "article[data-lesson]"); art.Truthy() {
+		// The stepper shows another step (Next, Back, the arrow keys):
+		// decide its checks and show its exchanges.
+		fn := js.FuncOf(func(js.Value, []js.Value) any {
+			select {
+			case p.kick <- struct{}{}:
+			default:
+			}
+			return nil
+		})
+		obs := global.Get("MutationObserver").New(fn)
+		obs.Call("observe", art, map[string]any{"subtree": true, "attributes": true, "attributeFilter": []any{"data-current"}})
+		p.release = append(p.release, func() { obs.Call("disconnect"); fn.Release() })
+	}
 	p.listen(document, panel.EchoRefresh, false, func(ev js.Value) {
 		nonce := ""
 		if d := ev.Get("detail"); d.Type() == js.TypeObject {
@@ -138,6 +166,10 @@ func (p *app) unmount() {
 		l.fn.Release()
 	}
 	p.listeners = nil
+	for _, f := range p.release {
+		f()
+	}
+	p.release = nil
 }
 
 func (p *app) setCollapsed(c bool) {
@@ -228,6 +260,12 @@ func (p *app) refresh(nonce string) {
 		Prev:           panel.DecodeSnapshot(parseJSON(sessionStorage.get(panel.KeySnapshot))),
 		Timeline:       panel.DecodeEvents(parseJSON(sessionStorage.get(panel.KeyTimeline))),
 		SessionCookies: panel.DecodeStrings(parseJSON(sessionStorage.get(panel.KeySessionCookies))),
+		PagePath:       global.Get("location").Get("pathname").String(),
+		Log:            panel.DecodeExchanges(parseJSON(sessionStorage.get(panel.KeyExchanges))),
+		Jar:            panel.DecodeJar(parseJSON(sessionStorage.get(panel.KeyJar))),
+		Mark:           panel.DecodeMark(parseJSON(sessionStorage.get(panel.KeyStep))),
+		Step:           stepContext(),
+		Redirects:      p.redirects,
 	}
 	st, err := fetchState(f.URL)
 	if err != nil {
@@ -238,6 +276,9 @@ func (p *app) refresh(nonce string) {
 		}
 		in.State = &st
 	}
+	// After /api/state, so the list reflects what its response set.
+	in.Store, in.StoreErr = readStore()
+	in.StoreOK = in.StoreErr == ""
 	p.render(panel.Build(p.live.Input(in, p.wall())))
 }
 
@@ -248,6 +289,8 @@ func (p *app) render(m panel.Model) {
 	}
 	sessionStorage.set(panel.KeyTimeline, stringify(panel.EncodeEvents(m.StoreTimeline)))
 	sessionStorage.set(panel.KeySessionCookies, stringify(panel.EncodeStrings(m.SessionCookies)))
+	sessionStorage.set(panel.KeyExchanges, stringify(panel.EncodeExchanges(m.Log)))
+	sessionStorage.set(panel.KeyJar, stringify(panel.EncodeJar(m.Jar)))
 	if m.Err != "" {
 		p.root.Call("setAttribute", "data-error", m.Err)
 	} else {
@@ -294,6 +337,8 @@ func onSubmit(ev js.Value) {
 	if form.Type() != js.TypeObject || form.Get("nodeName").String() != "FORM" {
 		return
 	}
+	markStep(form) // a lesson step's form: its action begins
+
 	var sub panel.Submitter
 	if s := ev.Get("submitter"); s.Type() == js.TypeObject {
 		sub = panel.Submitter{Method: attr(s, "formmethod"), Action: attr(s, "formaction"),
@@ -330,4 +375,60 @@ func attr(el js.Value, name string) string {
 		return ""
 	}
 	return v.String()
+}
+
+// readStore lists the cookies a script here may see, with their
+// attributes, through the Cookie Store API; the error says why not.
+func readStore() ([]panel.StoreCookie, string) {
+	cs := global.Get("cookieStore")
+	if cs.Type() != js.TypeObject {
+		return nil, "no cookieStore in this browser or context"
+	}
+	var promise js.Value
+	if err := try(func() { promise = cs.Call("getAll") }); err != nil {
+		return nil, err.Error()
+	}
+	list, err := await(promise)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return panel.DecodeStore(jsValue{list}), ""
+}
+
+// stepContext is the lesson step on screen (lesson.js marks it
+// data-current), if this is a lesson page.
+func stepContext() panel.StepContext {
+	art := document.Call("querySelector", "article[data-lesson]")
+	if !art.Truthy() {
+		return panel.StepContext{}
+	}
+	cur := art.Call("querySelector", "[data-step][data-current]")
+	if !cur.Truthy() {
+		return panel.StepContext{}
+	}
+	n, _ := strconv.Atoi(attr(cur, "data-step"))
+	return panel.StepContext{Lesson: attr(art, "data-lesson"), N: n, Read: attr(cur, "data-kind") == "read"}
+}
+
+// markStep keeps where a lesson step's action begins (panel.StepMark):
+// the step, the session id and the jar model as the last render left
+// them (its seq is the exchange log's last number). It runs in the click
+// or submit callback, before the page goes: storage only, no waiting.
+func markStep(el js.Value) {
+	step, art := el.Call("closest", "[data-step]"), el.Call("closest", "article[data-lesson]")
+	if !step.Truthy() || !art.Truthy() {
+		return
+	}
+	jar := sessionStorage.get(panel.KeyJar)
+	if jar == "" {
+		jar = "null"
+	}
+	session := ""
+	if snap := parseJSON(sessionStorage.get(panel.KeySnapshot)); snap.Kind() == panel.Object {
+		session = snap.Get("session_id").Str()
+	}
+	q := func(s string) string { return jsonAPI.Call("stringify", s).String() }
+	n, _ := strconv.Atoi(attr(step, "data-step"))
+	sessionStorage.set(panel.KeyStep, `{"lesson":`+q(attr(art, "data-lesson"))+`,"step":`+strconv.Itoa(n)+
+		`,"session":`+q(session)+`,"jar":`+jar+`}`)
 }

@@ -69,6 +69,13 @@ func ValidNonce(s string) bool {
 	return true
 }
 
+// How Go's net/http reads a received cookie pair, when not as sent
+// (state.Cookie.NetHTTP).
+const (
+	NetHTTPDrops = "drops" // Request.Cookies skips the pair (a name or value it rejects)
+	NetHTTPReads = "reads" // it reads another name or value: it strips the quotes of "v", reads a nameless "v" as the name v
+)
+
 // MaxCookieName bounds the cookie names Cookie Lab sets or names.
 const MaxCookieName = 64
 

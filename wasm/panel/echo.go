@@ -14,6 +14,9 @@ const (
 	KeyTimeline       = "cookielab.timeline"       // sessionStorage: the merged timeline, newest first
 	KeySessionCookies = "cookielab.sessionCookies" // sessionStorage: session cookie values seen, newest last
 	KeyCollapsed      = "cookielab.panelCollapsed" // localStorage: "1" when the panel is collapsed
+	KeyExchanges      = "cookielab.exchanges"      // sessionStorage: the exchange log (Exchange), oldest first
+	KeyJar            = "cookielab.jar"            // sessionStorage: the jar model (EncodeJar)
+	KeyStep           = "cookielab.step"           // sessionStorage: where the last step's action began (StepMark)
 )
 
 // The echo nonce, as package contract defines it.

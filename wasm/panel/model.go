@@ -28,6 +28,32 @@ type Input struct {
 	// Origin is the page's scheme and host (its Path is unused): every
 	// echoed response came from this origin, at the echo's path.
 	Origin Request
+
+	PagePath  string        // location.pathname, where the Cookie Store looks
+	Store     []StoreCookie // cookieStore.getAll()
+	StoreOK   bool          // the Cookie Store API answered (StoreErr says why not)
+	StoreErr  string
+	Log       []Exchange // the kept exchange log
+	Jar       Jar        // the kept jar model
+	Mark      *StepMark  // where the last lesson step's action began; nil if none in this tab
+	Step      StepContext
+	Redirects int // redirects followed before this page (performance's redirectCount)
+}
+
+// StepContext is the lesson step on screen, if any.
+type StepContext struct {
+	Lesson string // the lesson's slug; "" off a lesson page
+	N      int
+	Read   bool // a read step: nothing to press, its exchanges are the last action's
+}
+
+// StepMark is kept (KeyStep) when the learner presses a step's action
+// control: the log's last number, the session id and the jar then.
+type StepMark struct {
+	Lesson    string
+	Step      int
+	SessionID string
+	Jar       Jar // its Seq is the log's last number then
 }
 
 // EchoGroup is one response's Set-Cookie lines.
@@ -47,10 +73,11 @@ type EventRow struct {
 // Model is the panel's view model: what to show, with what changed, plus
 // what to keep for the next render.
 type Model struct {
-	Lang string
-	Err  string
-	Now  Time
-	Zone int // seconds east of UTC
+	origin Request
+	Lang   string
+	Err    string
+	Now    Time
+	Zone   int // seconds east of UTC
 
 	JS        []CookieRow
 	Server    []CookieRow
@@ -68,16 +95,28 @@ type Model struct {
 	EndedBy    string
 	Transition Transition
 
+	JarRows    []JarRow
+	JarPartial bool   // the jar may hold cookies the panel cannot see
+	StoreErr   string // why the Cookie Store API did not answer
+	// StepExchanges are the exchanges of the step on screen (or, off a
+	// lesson, of this page); StepRan is false for a step whose action has
+	// not run yet.
+	StepExchanges []Exchange
+	StepRan       bool
+	Step          StepContext
+
 	// Kept in sessionStorage for the next render. Snapshot is nil when
 	// GET /api/state failed: the next render diffs against the last good one.
 	Snapshot       *Snapshot
 	StoreTimeline  []Event
 	SessionCookies []string
+	Log            []Exchange
+	Jar            Jar
 }
 
 // Build computes the view model of one render.
 func Build(in Input) Model {
-	m := Model{Lang: Lang(in.Lang), Err: in.Err, Now: in.Now, Zone: in.Zone, SessionCookies: in.SessionCookies}
+	m := Model{origin: in.Origin, Lang: Lang(in.Lang), Err: in.Err, Now: in.Now, Zone: in.Zone, SessionCookies: in.SessionCookies}
 	prev, hasPrev := in.Prev, in.Prev != nil
 	if prev == nil {
 		prev = &Snapshot{}
@@ -126,6 +165,7 @@ func Build(in Input) Model {
 		m.SetCookie = append(m.SetCookie, eg)
 	}
 
+	m.buildJar(in)
 	st := in.State
 	if st == nil {
 		m.Life, m.EndedBy = prev.Life, prev.EndedBy
@@ -134,12 +174,15 @@ func Build(in Input) Model {
 	}
 	visible := map[Cookie]bool{}
 	for _, c := range js {
-		visible[c] = true
+		visible[Cookie{Name: c.Name, Value: c.Value}] = true
 	}
 	m.Server = DiffCookies(prev.Server, st.Cookies, hasPrev)
 	for i := range m.Server {
 		r := &m.Server[i]
 		r.HttpOnly = r.Change != Removed && !visible[Cookie{Name: r.Name, Value: r.Value}]
+		if i < len(st.Cookies) { // DiffCookies keeps the order, ghosts last
+			r.Sent = st.Cookies[i]
+		}
 	}
 
 	m.SessionState = SessionState(st)
@@ -170,3 +213,70 @@ func Build(in Input) Model {
 	m.Snapshot = snap
 	return m
 }
+
+// buildJar logs the fresh exchanges, updates the jar model with them and
+// with what the page sees now, and picks the exchanges of the step on
+// screen.
+func (m *Model) buildJar(in Input) {
+	var fresh []Exchange
+	if e := in.PageEcho; e != nil {
+		fresh = append(fresh, Exchange{Source: SourcePage, Echo: *e, Redirects: in.Redirects})
+	}
+	if e := in.ActionEcho; e != nil {
+		fresh = append(fresh, Exchange{Source: SourceAction, Echo: *e})
+	}
+	var now *Echo // GET /api/state's own exchange, with what it received
+	if st := in.State; st != nil && st.Response != nil {
+		r := *st.Response
+		r.Cookies = st.Cookies
+		now = &r
+		if worthLogging(now) {
+			fresh = append(fresh, Exchange{Source: SourceState, Echo: r})
+		}
+	}
+	var added []Exchange
+	m.Log, added = AppendExchanges(in.Log, fresh)
+	apply := added
+	if now != nil && !worthLogging(now) {
+		apply = append(apply, Exchange{Source: SourceState, Echo: *now})
+	}
+	m.Jar = UpdateJar(in.Jar, JarInput{Origin: in.Origin, PagePath: in.PagePath, New: apply,
+		Store: in.Store, StoreOK: in.StoreOK, Now: in.Now})
+	m.Jar.Seq = LastSeq(m.Log)
+	m.JarPartial = m.Jar.Partial || !in.StoreOK || in.State == nil
+	m.StoreErr = in.StoreErr
+
+	before, hasBefore := &in.Jar, in.Prev != nil
+	if in.Mark != nil {
+		before, hasBefore = &in.Mark.Jar, true
+	}
+	m.JarRows = DiffJar(*before, m.Jar, hasBefore)
+
+	m.Step = in.Step
+	mark := in.Mark
+	thisLesson := mark != nil && mark.Lesson == in.Step.Lesson && in.Step.Lesson != ""
+	switch {
+	case in.Step.Lesson == "" && mark != nil:
+		m.StepExchanges, m.StepRan = Since(m.Log, mark.Jar.Seq), true
+	case thisLesson && (mark.Step == in.Step.N || in.Step.Read):
+		m.StepExchanges, m.StepRan = Since(m.Log, mark.Jar.Seq), true
+	case in.Step.Lesson == "" || in.Step.Read:
+		// This page's exchanges: the page's own and what led to it.
+		first := LastSeq(m.Log) + 1
+		for _, x := range m.Log {
+			if x.Source == SourcePage && in.PageEcho != nil && exchangeKey(x.Echo) == exchangeKey(*in.PageEcho) {
+				first = x.Seq
+			}
+			if x.Source == SourceAction && in.ActionEcho != nil && exchangeKey(x.Echo) == exchangeKey(*in.ActionEcho) && x.Seq < first {
+				first = x.Seq
+			}
+		}
+		m.StepExchanges, m.StepRan = Since(m.Log, first-1), true
+	}
+	if n := len(m.StepExchanges); n > maxShown {
+		m.StepExchanges = m.StepExchanges[n-maxShown:]
+	}
+}
+
+// maxShown bounds the exchanges drawn at once.
+const maxShown = 8

@@ -19,6 +19,8 @@ type browser struct {
 	prev     *Snapshot
 	timeline []Event
 	cookies  []string
+	log      []Exchange
+	jar      Jar
 }
 
 // render builds and renders one page load, keeping the memory for the next,
@@ -26,6 +28,7 @@ type browser struct {
 func (b *browser) render(in Input) (Model, *El) {
 	b.t.Helper()
 	in.Prev, in.Timeline, in.SessionCookies, in.Zone = b.prev, b.timeline, b.cookies, 0
+	in.Log, in.Jar = b.log, b.jar
 	in.Origin = NewRequest("http:", "localhost", "")
 	if in.Now.IsZero() {
 		in.Now = t0
@@ -36,6 +39,8 @@ func (b *browser) render(in Input) (Model, *El) {
 	}
 	b.timeline = DecodeEvents(parse(b.t, EncodeEvents(m.StoreTimeline)))
 	b.cookies = DecodeStrings(parse(b.t, EncodeStrings(m.SessionCookies)))
+	b.log = DecodeExchanges(parse(b.t, EncodeExchanges(m.Log)))
+	b.jar = DecodeJar(parse(b.t, EncodeJar(m.Jar)))
 	return m, &El{Tag: "aside", Children: Render(m)}
 }
 
@@ -122,10 +127,20 @@ func TestFlow(t *testing.T) {
 		attrs(set, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*")); diff != "" {
 		t.Errorf("step 2 set-cookie (-want +got):\n%s", diff)
 	}
-	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "Max-Age=1209600applied", "localhost, host-only", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
+	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "Max-Age=1209600applied", "SameSite=Laxapplied", "host-only: localhost"} {
 		if !strings.Contains(set.TextContent(), want) {
 			t.Errorf("step 2 set-cookie lacks %q: %q", want, set.TextContent())
 		}
+	}
+	jar := one(t, root, "data-panel", "jar")
+	for _, want := range []string{"localhost, host-only", "yes: JavaScript cannot read it", "13d 23h", "set by POST /lab/session → 303"} {
+		if !strings.Contains(jar.TextContent(), want) {
+			t.Errorf("step 2 jar lacks %q: %q", want, jar.TextContent())
+		}
+	}
+	if got := attrs(jar, []string{"data-col", "data-source", "data-value"}, "data-col", "*"); !slices.Contains(got, "data-col=httponly data-source=set-cookie data-value=true") ||
+		!slices.Contains(got, "data-col=path data-source=set-cookie data-value=/") {
+		t.Errorf("step 2 jar cells %v", got)
 	}
 	ses := one(t, root, "data-panel", "session")
 	if got := attrs(root, []string{"data-state", "data-session-id", "data-session-cookie"}, "data-panel", "session"); got[0] != "data-state=anonymous data-session-id=id-1 data-session-cookie=SIGNED1" {
@@ -140,7 +155,7 @@ func TestFlow(t *testing.T) {
 	if !strings.Contains(ses.TextContent(), "59m 59s") {
 		t.Errorf("step 2 idle countdown missing: %q", ses.TextContent())
 	}
-	if got := attrs(root, []string{"data-event", "data-id", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=created data-id=id-1 data-change=added"}) {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event", "data-id", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=created data-id=id-1 data-change=added"}) {
 		t.Errorf("step 2 timeline %v", got)
 	}
 	dg := one(t, root, "data-panel", "diagram")
@@ -184,7 +199,7 @@ func TestFlow(t *testing.T) {
 	if len(js.Find("data-cookie", "flavour")) != 0 {
 		t.Error("step 3: a removed cookie still matches [data-cookie=flavour]")
 	}
-	if got := attrs(root, []string{"data-event", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=rotated data-change=added", "data-event=created"}) {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event", "data-change"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=rotated data-change=added", "data-event=created"}) {
 		t.Errorf("step 3 timeline %v", got)
 	}
 	if got := attrs(root, []string{"data-from", "data-to", "data-via"}, "data-to", "*"); !slices.Equal(got, []string{"data-from=anonymous data-to=authenticated data-via=rotated"}) {
@@ -201,7 +216,7 @@ func TestFlow(t *testing.T) {
 			SetCookie: []string{`sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`},
 			Events:    []Event{destroyed}, At: sec(30)},
 		PageEcho: &Echo{Method: "GET", Path: "/", Status: 200, At: sec(31)}})
-	if got := attrs(root, []string{"data-cookie", "data-op"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete"}) {
+	if got := attrs(one(t, root, "data-panel", "set-cookie"), []string{"data-cookie", "data-op"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete"}) {
 		t.Errorf("step 4 set-cookie %v", got)
 	}
 	if got := attrOf(t, one(t, root, "data-panel", "session"), "data-state"); got != "none" {
@@ -213,22 +228,25 @@ func TestFlow(t *testing.T) {
 	if got := attrOf(t, one(t, root, "data-panel", "diagram"), "data-ended-by"); got != "logout" {
 		t.Errorf("step 4 ended by %q", got)
 	}
-	if got := attrs(root, []string{"data-event"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=destroyed", "data-event=rotated", "data-event=created"}) {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=destroyed", "data-event=rotated", "data-event=created"}) {
 		t.Errorf("step 4 timeline %v", got)
 	}
 	ses = one(t, root, "data-panel", "session")
 	if !strings.Contains(ses.TextContent(), "세션 없음") || len(ses.Find("data-key", "*")) != 0 || len(ses.Find("data-removed-key", "*")) != 2 {
 		t.Errorf("step 4 session: %q", ses.TextContent())
 	}
-	if !strings.Contains(one(t, root, "data-panel", "set-cookie").TextContent(), "지금 삭제됨") {
+	if !strings.Contains(one(t, root, "data-panel", "set-cookie").TextContent(), "Max-Age가 0 이하입니다") {
 		t.Error("step 4: deletion not spelled out in Korean")
+	}
+	if got := attrs(one(t, root, "data-panel", "jar"), []string{"data-removed-cookie", "data-change"}, "data-change", "removed"); !slices.Equal(got, []string{"data-removed-cookie=sessionid data-change=removed"}) {
+		t.Errorf("step 4 jar: %v, want sessionid gone", got)
 	}
 
 	// 5. Reload: the destroyed event is still there (from sessionStorage);
 	// no action echo now; nothing marked changed.
 	m, root = b.render(Input{Lang: "en", Now: sec(40), State: &State{Now: sec(40)},
 		PageEcho: &Echo{Method: "GET", Path: "/", Status: 200, At: sec(40)}})
-	if got := attrs(root, []string{"data-event"}, "data-event", "*"); len(got) != 3 || got[0] != "data-event=destroyed" {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event"}, "data-event", "*"); len(got) != 3 || got[0] != "data-event=destroyed" {
 		t.Errorf("step 5 timeline %v", got)
 	}
 	if got := attrs(root, []string{"data-change"}, "data-change", "*"); len(got) != 0 {
@@ -246,10 +264,10 @@ func TestFlow(t *testing.T) {
 		PageEcho: &Echo{Method: "GET", Path: "/me", Status: 302, Location: "/login?next=%2Fme",
 			SetCookie: []string{"sessionid=; Max-Age=0; Path=/"},
 			Events:    []Event{{Kind: state.Rejected, At: sec(50), ID: "id-2", Reason: state.ReasonUnknown}}, At: sec(50)}})
-	if got := attrs(root, []string{"data-event", "data-reason", "data-id", "data-change"}, "data-event", "*"); got[0] != "data-event=rejected data-reason=unknown data-id=id-2 data-change=added" {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event", "data-reason", "data-id", "data-change"}, "data-event", "*"); got[0] != "data-event=rejected data-reason=unknown data-id=id-2 data-change=added" {
 		t.Errorf("step 6 timeline %v", got)
 	}
-	if got := attrs(root, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete data-source=page"}) {
+	if got := attrs(one(t, root, "data-panel", "set-cookie"), []string{"data-cookie", "data-op", "data-source"}, "data-op", "*"); !slices.Equal(got, []string{"data-cookie=sessionid data-op=delete data-source=page"}) {
 		t.Errorf("step 6 set-cookie %v", got)
 	}
 	if got := attrOf(t, one(t, root, "data-panel", "diagram"), "data-ended-by"); got != "rejection" {
@@ -277,7 +295,7 @@ func TestBuildError(t *testing.T) {
 	if len(one(t, root, "data-panel", "server-cookies").Find("data-cookie", "*")) != 0 {
 		t.Error("server cookies shown without a state")
 	}
-	if got := attrs(root, []string{"data-event", "data-reason"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=expired data-reason=idle"}) {
+	if got := attrs(one(t, root, "data-panel", "timeline"), []string{"data-event", "data-reason"}, "data-event", "*"); !slices.Equal(got, []string{"data-event=expired data-reason=idle"}) {
 		t.Errorf("timeline %v", got)
 	}
 }
@@ -319,12 +337,14 @@ func TestRenderIsText(t *testing.T) {
 	// values; the tree has no element the data did not ask for.
 	evil := `<img src=x onerror=alert(1)>`
 	m := Build(Input{DocumentCookie: "x=" + evil, State: &State{Cookies: []Cookie{{Name: evil, Value: evil}}},
-		PageEcho: &Echo{SetCookie: []string{evil + "=" + evil + "; Path=" + evil}}})
+		PageEcho: &Echo{Method: "GET", Path: "/" + evil, SetCookie: []string{evil + "=" + evil + "; Path=" + evil},
+			Cookies: []Cookie{{Name: evil, Value: evil}}}})
 	root := &El{Tag: "div", Children: Render(m)}
 	var walk func(*El)
 	walk = func(e *El) {
 		switch e.Tag {
-		case "div", "section", "h3", "h4", "p", "ul", "ol", "li", "span", "strong", "code", "dl", "dt", "dd", "time":
+		case "div", "section", "h3", "h4", "p", "ul", "ol", "li", "span", "strong", "code", "dl", "dt", "dd", "time",
+			"svg", "g", "line", "polygon", "text", "title":
 		default:
 			t.Errorf("unexpected element %q", e.Tag)
 		}

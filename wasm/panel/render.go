@@ -117,7 +117,7 @@ func Render(m Model) []*El {
 		out = append(out, h("p", a("class", "cl-error", "data-panel", "error", "role", "alert"),
 			L(m.Lang, "panel.error", "err", m.Err)))
 	}
-	out = append(out, m.renderDiagram(), m.renderJS(), m.renderServer(), m.renderSetCookie(), m.renderSession(),
+	out = append(out, m.renderDiagram(), m.renderJar(), m.renderExchange(), m.renderJS(), m.renderServer(), m.renderSetCookie(), m.renderSession(),
 		m.renderTimeline())
 	return out
 }
@@ -182,6 +182,10 @@ func (m Model) renderServer() *El {
 		}
 		li := m.cookieRow(r)
 		li.Attrs = append(li.Attrs, Attr{"data-httponly", strconv.FormatBool(r.HttpOnly)})
+		if note := m.netHTTPNote(r.Sent); note != "" {
+			li.Attrs = append(li.Attrs, Attr{"data-net-http", r.Sent.NetHTTP})
+			li.add(h("p", a("class", "cl-note"), note))
+		}
 		if r.HttpOnly {
 			li.add(span("cl-badge cl-badge-httponly", L(m.Lang, "srv.httponly.badge")),
 				h("p", a("class", "cl-note"), L(m.Lang, "srv.httponly", "name", r.Name)))
@@ -232,14 +236,6 @@ type field struct {
 	key, change       string
 }
 
-// opt is a field showing v, or the label unset when v is empty.
-func (m Model) opt(name, v, unset string) field {
-	if v == "" {
-		return field{name: name, text: L(m.Lang, unset), class: "cl-muted"}
-	}
-	return field{name: name, text: v, class: "cl-mono"}
-}
-
 func (m Model) dl(class string, fields []field) *El {
 	list := h("dl", a("class", class), "")
 	for _, f := range fields {
@@ -262,9 +258,6 @@ func (m Model) setCookieRow(source string, c SetCookie) *El {
 	if c.Op == OpIgnore || c.Reason == WhyTooBig {
 		return li
 	}
-	if c.Op != OpReject {
-		li.add(m.dl("cl-attrs", m.jarFields(c)))
-	}
 	list := h("ul", a("class", "cl-attrlist"), "")
 	for _, at := range c.Attrs {
 		text := at.Raw
@@ -285,40 +278,6 @@ func (m Model) setCookieRow(source string, c SetCookie) *El {
 func (m Model) why(reason string, k JarCookie, at Attribute, raw string) string {
 	return L(m.Lang, "why."+reason, "name", k.Name, "value", at.Value, "attr", at.Name, "host", k.Domain,
 		"path", k.Path, "size", strconv.Itoa(k.Size))
-}
-
-// jarFields are the cookie as the jar holds it after a line that sets or
-// deletes it.
-func (m Model) jarFields(c SetCookie) []field {
-	lg := m.Lang
-	k := c.Cookie
-	life := field{name: L(lg, "attr.lifetime"), text: L(lg, "life.session")}
-	switch {
-	case c.Op == OpDelete:
-		life.text, life.class = L(lg, "life.deleted"), "cl-delete"
-	case k.Persistent:
-		life.text, life.extra = L(lg, "life.persistent")+" "+m.when(k.Expires)+" · ", m.countdown(k.Expires)
-	}
-	domain := field{name: "Domain", text: L(lg, "jar.hostonly", "host", k.Domain), class: "cl-mono"}
-	if !k.HostOnly {
-		domain.text = L(lg, "jar.domain", "host", k.Domain)
-	}
-	fields := []field{
-		m.opt(L(lg, "attr.value"), k.Value, "empty"),
-		life,
-		domain,
-		{name: "Path", text: k.Path, class: "cl-mono"},
-		{name: "HttpOnly", text: L(lg, "attr.httponly."+yesNo(k.HttpOnly))},
-		{name: "Secure", text: L(lg, "attr.secure."+yesNo(k.Secure))},
-		m.opt("SameSite", k.SameSite, "attr.samesite.unset"),
-	}
-	if k.Partitioned {
-		fields = append(fields, field{name: "Partitioned", text: L(lg, "attr.partitioned")})
-	}
-	if k.Priority != "Medium" {
-		fields = append(fields, field{name: "Priority", text: k.Priority})
-	}
-	return append(fields, field{name: L(lg, "jar.size"), text: L(lg, "jar.bytes", "n", strconv.Itoa(k.Size))})
 }
 
 func yesNo(b bool) string {

@@ -29,6 +29,7 @@ type CookieRow struct {
 	Name, Value string
 	HttpOnly    bool // server-cookies: received, but not in document.cookie
 	Change      string
+	Sent        Cookie // server-cookies: the pair as received, with net/http's reading
 }
 
 // DataRow is one key of the session's data.

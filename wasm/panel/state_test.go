@@ -38,7 +38,7 @@ func fromEcho(e *state.Echo) *Echo {
 	if e == nil {
 		return nil
 	}
-	return &Echo{Method: e.Method, Path: e.Path, Status: e.Status, Location: e.Location, SetCookie: e.SetCookie,
+	return &Echo{Method: e.Method, Path: e.Path, Site: e.Site, Cookies: fromCookies(e.Cookies), Status: e.Status, Location: e.Location, SetCookie: e.SetCookie,
 		Events: fromEvents(e.Events), At: tm(e.At)}
 }
 
@@ -47,7 +47,7 @@ func fromState(st *state.State) *State {
 		return nil
 	}
 	out := &State{Authenticated: st.Authenticated, Cookies: fromCookies(st.Cookies), Events: fromEvents(st.Events),
-		Now: tm(st.Now), Echo: fromEcho(st.Echo)}
+		Now: tm(st.Now), Echo: fromEcho(st.Echo), Response: fromEcho(st.Response)}
 	if u := st.User; u != nil {
 		out.User = &User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName,
 			DateJoined: tm(u.DateJoined), LastLogin: tm(u.LastLogin)}

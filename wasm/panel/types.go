@@ -26,6 +26,7 @@ type State struct {
 	Events        []Event
 	Now           Time
 	Echo          *Echo
+	Response      *Echo
 }
 
 // User is state.User.
@@ -37,10 +38,13 @@ type User struct {
 	LastLogin   Time
 }
 
-// Cookie is state.Cookie: one name=value pair.
+// Cookie is state.Cookie: one name=value pair, as sent.
 type Cookie struct {
-	Name  string
-	Value string
+	Name         string
+	Value        string
+	NetHTTP      string
+	NetHTTPName  string
+	NetHTTPValue string
 }
 
 // Session is state.Session.
@@ -68,6 +72,8 @@ type Event struct {
 type Echo struct {
 	Method    string
 	Path      string
+	Site      string
+	Cookies   []Cookie
 	Status    int
 	Location  string
 	SetCookie []string

@@ -71,6 +71,7 @@ func DecodeState(v Value) State {
 		Events:        DecodeEvents(v.Get("events")),
 		Now:           timeOf(v, "now"),
 		Echo:          DecodeEcho(v.Get("echo")),
+		Response:      DecodeEcho(v.Get("response")),
 	}
 	if u := v.Get("user"); u.Kind() == Object {
 		st.User = &User{
@@ -105,6 +106,8 @@ func DecodeEcho(v Value) *Echo {
 	e := &Echo{
 		Method:    str(v, "method"),
 		Path:      str(v, "path"),
+		Site:      str(v, "site"),
+		Cookies:   decodeCookies(v.Get("cookies")),
 		Status:    int(num(v, "status")),
 		Location:  str(v, "location"),
 		SetCookie: DecodeStrings(v.Get("set_cookie")),
@@ -143,7 +146,8 @@ func DecodeStrings(v Value) []string {
 func decodeCookies(v Value) []Cookie {
 	var out []Cookie
 	each(v, func(c Value) {
-		out = append(out, Cookie{Name: str(c, "name"), Value: str(c, "value")})
+		out = append(out, Cookie{Name: str(c, "name"), Value: str(c, "value"),
+			NetHTTP: str(c, "net_http"), NetHTTPName: str(c, "net_http_name"), NetHTTPValue: str(c, "net_http_value")})
 	})
 	return out
 }
@@ -242,7 +246,11 @@ func EncodeStrings(list []string) []any {
 func encodeCookies(list []Cookie) []any {
 	out := make([]any, len(list))
 	for i, c := range list {
-		out[i] = map[string]any{"name": c.Name, "value": c.Value}
+		m := map[string]any{"name": c.Name, "value": c.Value}
+		if c.NetHTTP != "" {
+			m["net_http"], m["net_http_name"], m["net_http_value"] = c.NetHTTP, c.NetHTTPName, c.NetHTTPValue
+		}
+		out[i] = m
 	}
 	return out
 }

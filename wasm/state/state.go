@@ -39,6 +39,10 @@ type State struct {
 	Events        []Event   `json:"events"` // this browser's session's events, oldest first
 	Now           time.Time `json:"now"`    // server clock, so the panel can correct countdowns
 	Echo          *Echo     `json:"echo,omitempty"`
+	// Response is this very response's echo: the Set-Cookie lines it
+	// sends (a cookie that named no session is cleared here too) and the
+	// events this request caused, so the panel knows the jar changed.
+	Response *Echo `json:"response"`
 }
 
 // User is the public part of a user record.
@@ -50,11 +54,20 @@ type User struct {
 	LastLogin   time.Time `json:"last_login,omitzero"`
 }
 
-// Cookie is one name=value pair as the server received it. The request
-// carries no attributes: only the browser's jar knows those.
+// Cookie is one pair of the Cookie header exactly as the server received
+// it: quotes, non-ASCII bytes and names Go would reject are kept; a pair
+// without "=" is a nameless cookie (name ""). The request carries no
+// attributes: only the browser's jar knows those.
 type Cookie struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+	// NetHTTP says how Go's net/http (Request.Cookies) reads the pair when
+	// it reads it differently: contract.NetHTTPDrops, or
+	// contract.NetHTTPReads with the name and value it reads; "" when it
+	// reads the same.
+	NetHTTP      string `json:"net_http,omitempty"`
+	NetHTTPName  string `json:"net_http_name,omitempty"`
+	NetHTTPValue string `json:"net_http_value,omitempty"`
 }
 
 // Session is the caller's server-side session record.
@@ -78,12 +91,17 @@ type Event struct {
 	Reason string    `json:"reason,omitempty"`
 }
 
-// Echo is what one response did: the Set-Cookie lines it sent and the
-// events it caused. Pages embed their own echo; a POST that carried an echo
-// nonce leaves its echo for GET /api/state?echo=NONCE to collect once.
+// Echo is what one request and its response did: the Cookie header the
+// server received, the Set-Cookie lines it sent and the events it caused.
+// Pages embed their own echo; a request that carried an echo nonce leaves
+// its echo for GET /api/state?echo=NONCE to collect once.
 type Echo struct {
-	Method    string    `json:"method"`
-	Path      string    `json:"path"`
+	Method string `json:"method"`
+	Path   string `json:"path"` // escaped, as the request line had it (no query)
+	// Site is the request's Sec-Fetch-Site ("same-origin", "none", …; ""
+	// when absent): a cross-site request may not carry every cookie.
+	Site      string    `json:"site,omitempty"`
+	Cookies   []Cookie  `json:"cookies"`
 	Status    int       `json:"status"`
 	Location  string    `json:"location,omitempty"`
 	SetCookie []string  `json:"set_cookie"`
