@@ -173,6 +173,9 @@ func buildStep(slug, lang string, st lessons.Step, controls map[string]*template
 		}
 		for _, f := range st.Action.Fields {
 			fv := fieldView{Field: f}
+			if f.Value == step.LangPlaceholder {
+				fv.Value = lang
+			}
 			if strings.Contains(f.Value, step.RandPlaceholder) {
 				fv.Rand = f.Value
 				fv.Value = strings.ReplaceAll(f.Value, step.RandPlaceholder, randMarker)
