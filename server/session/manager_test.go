@@ -524,3 +524,48 @@ func TestConfigKeysAreCopied(t *testing.T) {
 		t.Fatalf("caller's slices changed the live key: %v", err)
 	}
 }
+
+// TestFlushThen covers the combinations of ending a session and starting
+// another in one request (Django's flush() followed by a write or
+// cycle_key()): only something to keep, or an explicit Renew, creates the
+// new session.
+func TestFlushThen(t *testing.T) {
+	tests := []struct {
+		name      string
+		then      func(*Session)
+		wantKinds []string
+		wantLen   int
+	}{
+		{name: "nothing", then: func(*Session) {}, wantKinds: []string{state.Destroyed}},
+		{name: "renew", then: func(s *Session) { s.Renew() }, wantKinds: []string{state.Destroyed, state.Created}, wantLen: 1},
+		{name: "put then delete", then: func(s *Session) { s.Put("b", "2"); s.Delete("b") }, wantKinds: []string{state.Destroyed}},
+		{name: "renew then flush again", then: func(s *Session) { s.Renew(); s.Flush() }, wantKinds: []string{state.Destroyed}},
+		{name: "put then renew", then: func(s *Session) { s.Put("b", "2"); s.Renew() }, wantKinds: []string{state.Destroyed, state.Created}, wantLen: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.get("/put?a=1")
+			var events []string
+			h.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s := FromContext(r.Context())
+				s.Flush()
+				tt.then(s)
+				if err := h.m.Commit(w, r); err != nil {
+					t.Errorf("Commit: %v", err)
+				}
+				events = kinds(s.Events())
+			})).ServeHTTP(httptest.NewRecorder(), func() *http.Request {
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				req.AddCookie(&http.Cookie{Name: "sessionid", Value: h.jarValue()})
+				return req
+			}())
+			if diff := cmp.Diff(tt.wantKinds, events); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if h.store.Len() != tt.wantLen {
+				t.Fatalf("Len = %d, want %d", h.store.Len(), tt.wantLen)
+			}
+		})
+	}
+}
