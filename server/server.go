@@ -126,9 +126,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	sessCfg := cfg.Session
-	sessCfg.OnInterrupted = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, errInterrupted)
-	})
+	sessCfg.Error = s.Error // the session middleware's failures get the same pages
 	if s.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
@@ -166,9 +164,15 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	switch {
 	case errors.As(err, &he):
+	case errors.Is(err, session.ErrInterrupted):
+		he = errInterrupted
 	case errors.Is(err, session.ErrFull):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full"}
-		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Retry-After", session.RetryFull)
+	case errors.Is(err, session.ErrUnavailable):
+		s.log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.store"}
+		w.Header().Set("Retry-After", session.RetryUnavailable)
 	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		he = &httpError{status: http.StatusInternalServerError, key: "error.500"}

@@ -16,8 +16,8 @@ import (
 // new changes a second call does nothing. Call it before writing; the
 // middleware calls it anyway before the first byte.
 //
-// When it fails, the middleware answers the request itself whatever the
-// handler writes next (see Handler). ErrInterrupted means the session was
+// When it fails, the middleware answers the request with Config.Error
+// whatever the handler writes next, so a handler may simply return. ErrInterrupted means the session was
 // deleted (a logout in another request) while this one ran: nothing was
 // saved and the cookie is expired.
 func (m *Manager) Commit(w http.ResponseWriter, r *http.Request) error {
@@ -71,6 +71,7 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		return state.Event{Kind: state.Rejected, At: now, Reason: reason}, false, nil
 	}
 	rec, err := m.store.Get(ctx, id)
+	err = storeErr(err)
 	if errors.Is(err, ErrNotFound) {
 		return state.Event{Kind: state.Rejected, At: now, ID: id, Reason: state.ReasonUnknown}, false, nil
 	}
@@ -78,7 +79,7 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		return state.Event{}, false, err
 	}
 	if !now.Before(rec.Deadline) {
-		if err := m.store.Delete(ctx, id); err != nil {
+		if err := storeErr(m.store.Delete(ctx, id)); err != nil {
 			return state.Event{}, false, err
 		}
 		return state.Event{Kind: state.Expired, At: now, ID: id, Reason: m.expiryReason(rec)}, false, nil
@@ -130,7 +131,7 @@ func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.R
 // end deletes the stored record and expires the cookie the browser holds.
 func (m *Manager) end(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	if s.stored != nil {
-		if err := m.store.Delete(ctx, s.stored.ID); err != nil {
+		if err := storeErr(m.store.Delete(ctx, s.stored.ID)); err != nil {
 			return err
 		}
 		s.record(state.Destroyed, now, s.stored.ID, "", "")
@@ -154,7 +155,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	if prev != nil {
 		// Rotating a session a logout already deleted would carry its data
 		// (a login, say) into a new record: resurrection under a new name.
-		err := m.store.Touch(ctx, prev.ID, now, m.deadline(prev.Created, now))
+		err := storeErr(m.store.Touch(ctx, prev.ID, now, m.deadline(prev.Created, now)))
 		if errors.Is(err, ErrNotFound) {
 			return m.interrupted(s, h, r, now)
 		}
@@ -183,7 +184,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 		ev.ID = rec.ID
 		rec.Events = trimEvents(append(history, ev))
-		err = m.store.Create(ctx, rec)
+		err = storeErr(m.store.Create(ctx, rec))
 		if err == nil {
 			break
 		}
@@ -192,7 +193,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 	}
 	if prev != nil {
-		if err := m.store.Delete(ctx, prev.ID); err != nil {
+		if err := storeErr(m.store.Delete(ctx, prev.ID)); err != nil {
 			return err
 		}
 	}
@@ -211,7 +212,7 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 	rec.Data = s.data
 	rec.LastSeen = now
 	rec.Deadline = m.deadline(rec.Created, now)
-	err := m.store.Update(ctx, rec)
+	err := storeErr(m.store.Update(ctx, rec))
 	if errors.Is(err, ErrNotFound) {
 		return m.interrupted(s, h, r, now)
 	}
@@ -246,7 +247,7 @@ func (m *Manager) interrupted(s *Session, h http.Header, r *http.Request, now ti
 // than carrying the deleted one's data (a login, say) into a new record.
 func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
 	dl := m.deadline(s.stored.Created, now)
-	err := m.store.Touch(ctx, s.stored.ID, now, dl)
+	err := storeErr(m.store.Touch(ctx, s.stored.ID, now, dl))
 	if errors.Is(err, ErrNotFound) {
 		s.stored, s.data = nil, map[string]string{}
 		return nil

@@ -32,8 +32,15 @@ type Config struct {
 	HashKeys    [][]byte      // HMAC-SHA256 keys, >= 32 bytes each; the first signs, all verify (key rotation). Required.
 	BlockKeys   [][]byte      // optional AES keys (16/24/32 bytes) paired by index with HashKeys; encrypts the id
 
-	Now           func() time.Time // default time.Now (tests inject a clock)
-	OnInterrupted http.Handler     // writes the 400 when a write lost the race with a logout
+	Now func() time.Time // default time.Now (tests inject a clock)
+
+	// Error answers a request whose session the middleware could not
+	// commit, in place of the handler's response (whose headers are
+	// dropped; those set before the middleware ran are kept, and an
+	// interrupted session's cookie is already expired). err wraps one of
+	// ErrInterrupted (400), ErrFull (503), ErrUnavailable (503) or is an
+	// internal failure (500); map it with errors.Is. Default: PlainError.
+	Error func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // Defaults, after Django's.
@@ -41,9 +48,6 @@ const (
 	DefaultCookieName  = "sessionid"
 	DefaultIdleTimeout = 2 * time.Hour
 	DefaultLifetime    = 1209600 * time.Second // 14 days
-
-	// InterruptedMessage is the body of the default OnInterrupted response.
-	InterruptedMessage = "Your session ended in another request (for example you logged out in another tab) while this one was running, so this change was not saved. Please log in again."
 )
 
 // Manager loads and saves sessions for requests. It is safe for concurrent
@@ -101,8 +105,8 @@ func NewManager(store Store, cfg Config) (*Manager, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.OnInterrupted == nil {
-		cfg.OnInterrupted = http.HandlerFunc(defaultInterrupted)
+	if cfg.Error == nil {
+		cfg.Error = PlainError
 	}
 
 	m := &Manager{store: store, cfg: cfg, codecs: newCodecs(cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime)}
@@ -121,10 +125,6 @@ func cloneKeys(keys [][]byte) [][]byte {
 		out[i] = slices.Clone(k)
 	}
 	return out
-}
-
-func defaultInterrupted(w http.ResponseWriter, _ *http.Request) {
-	http.Error(w, InterruptedMessage, http.StatusBadRequest)
 }
 
 // Config returns the effective configuration, defaults filled in. The key

@@ -504,7 +504,7 @@ func TestNewManagerValidation(t *testing.T) {
 				return
 			}
 			c := m.Config()
-			if c.CookieName != "sessionid" || c.IdleTimeout != 2*time.Hour || c.Lifetime != 1209600*time.Second || c.Now == nil || c.OnInterrupted == nil {
+			if c.CookieName != "sessionid" || c.IdleTimeout != 2*time.Hour || c.Lifetime != 1209600*time.Second || c.Now == nil || c.Error == nil {
 				t.Fatalf("defaults not filled: %+v", c)
 			}
 		})

@@ -19,7 +19,7 @@ func FromContext(ctx context.Context) *Session {
 // Handler loads the request's session before next runs and commits it just
 // before the response's first byte (or when next returns without writing).
 // When that commit fails, next's response is replaced by the answer to the
-// failure (see writer.beforeWrite).
+// failure: Config.Error.
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -109,31 +109,18 @@ func (w *writer) finish() {
 // what must not happen.
 func (w *writer) beforeWrite() bool {
 	err := w.m.commit(w.s, w.rw.Header(), w.r)
-	switch {
-	case err == nil:
+	if err == nil {
 		return true
-	case errors.Is(err, ErrInterrupted):
-		w.replace(w.m.cfg.OnInterrupted, true)
-	case errors.Is(err, ErrFull):
-		w.replace(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
-			http.Error(rw, "Too many sessions right now; please try again later.", http.StatusServiceUnavailable)
-		}), false)
-	default:
-		w.replace(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
-			http.Error(rw, "The session could not be saved.", http.StatusInternalServerError)
-		}), false)
 	}
-	return false
-}
-
-// replace drops next's headers and writes, and answers with h instead.
-func (w *writer) replace(h http.Handler, expireCookie bool) {
 	w.discard = true
 	hdr := w.rw.Header()
 	clear(hdr)
 	maps.Copy(hdr, w.saved)
-	if expireCookie {
+	if errors.Is(err, ErrInterrupted) {
+		// The record is gone: the browser must drop its cookie, whatever
+		// the error page does.
 		setCookie(hdr, w.m.clearingCookie(w.r))
 	}
-	h.ServeHTTP(w.rw, w.r)
+	w.m.cfg.Error(w.rw, w.r, err)
+	return false
 }

@@ -30,6 +30,10 @@ var (
 	ErrExists      = errors.New("session: id already exists")
 	ErrFull        = errors.New("session: store is full")
 	ErrInterrupted = errors.New("session: ended by another request (for example a logout) while this one was running")
+	// ErrUnavailable wraps any other store failure (a database or Redis
+	// that went away): the Manager cannot tell what is stored, so it
+	// neither clears the cookie nor starts a session over it.
+	ErrUnavailable = errors.New("session: store unavailable")
 )
 
 // Store keeps session records. Implementations must be safe for concurrent

@@ -1,0 +1,132 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// outage is the memory store with its backend gone: every call fails the
+// way a database or Redis that went away does.
+type outage struct{ *MemoryStore }
+
+var errConnRefused = errors.New("dial tcp 127.0.0.1:6379: connection refused")
+
+func (outage) Get(context.Context, string) (Record, error)               { return Record{}, errConnRefused }
+func (outage) Create(context.Context, Record) error                      { return errConnRefused }
+func (outage) Update(context.Context, Record) error                      { return errConnRefused }
+func (outage) Touch(context.Context, string, time.Time, time.Time) error { return errConnRefused }
+func (outage) Delete(context.Context, string) error                      { return errConnRefused }
+
+// TestErrorHook: every failure the middleware must answer itself goes to
+// Config.Error once, typed, in place of the handler's response; without a
+// hook, PlainError answers with the status and Retry-After it calls for.
+func TestErrorHook(t *testing.T) {
+	tests := []struct {
+		name       string
+		store      func(*MemoryStore) Store
+		cookie     bool // send a valid cookie for an existing session
+		want       error
+		wantStatus int
+		wantRetry  string
+		wantBody   string
+	}{
+		{name: "store full", store: func(m *MemoryStore) Store { return m }, want: ErrFull, wantStatus: 503, wantRetry: RetryFull, wantBody: FullMessage},
+		{name: "store unavailable on create", store: func(m *MemoryStore) Store { return outage{m} }, want: ErrUnavailable, wantStatus: 503, wantRetry: RetryUnavailable, wantBody: UnavailableMessage},
+		{name: "store unavailable on load", store: func(m *MemoryStore) Store { return outage{m} }, cookie: true, want: ErrUnavailable, wantStatus: 503, wantRetry: RetryUnavailable, wantBody: UnavailableMessage},
+	}
+	for _, tt := range tests {
+		for _, hooked := range []bool{true, false} {
+			name := tt.name + "/default"
+			if hooked {
+				name = tt.name + "/hook"
+			}
+			t.Run(name, func(t *testing.T) {
+				mem := NewMemoryStore(MemoryOptions{MaxRecords: 1, SweepEvery: -1})
+				t.Cleanup(mem.Close)
+				var got []error
+				cfg := Config{HashKeys: [][]byte{keyA}}
+				if hooked {
+					cfg.Error = func(w http.ResponseWriter, r *http.Request, err error) {
+						got = append(got, err)
+						w.Header().Set("X-Hook", "yes")
+						w.WriteHeader(599)
+					}
+				}
+				m, err := NewManager(tt.store(mem), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Fill the store (one record) through the real middleware.
+				setup := httptest.NewRecorder()
+				full, _ := NewManager(mem, Config{HashKeys: [][]byte{keyA}})
+				full.Handler(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+					FromContext(r.Context()).Put("k", "v")
+				})).ServeHTTP(setup, httptest.NewRequest(http.MethodGet, "/", nil))
+
+				h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					FromContext(r.Context()).Put("k", "w")
+					if err := m.Commit(w, r); !errors.Is(err, tt.want) {
+						t.Errorf("Commit = %v, want %v", err, tt.want)
+					}
+					w.Header().Set("X-Handler", "ran")
+					w.Write([]byte("looks like success"))
+				}))
+				outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("X-Outer", "kept")
+					h.ServeHTTP(w, r)
+				})
+				req := httptest.NewRequest(http.MethodPost, "/", nil)
+				if tt.cookie {
+					req.AddCookie(setup.Result().Cookies()[0])
+				}
+				rec := httptest.NewRecorder()
+				outer.ServeHTTP(rec, req)
+
+				if rec.Header().Get("X-Handler") != "" || strings.Contains(rec.Body.String(), "success") {
+					t.Fatalf("the handler's response leaked: %v %q", rec.Header(), rec.Body)
+				}
+				if rec.Header().Get("X-Outer") != "kept" {
+					t.Fatal("headers set before the middleware were dropped")
+				}
+				if len(rec.Result().Cookies()) != 0 {
+					t.Fatalf("a failed commit set a cookie: %q", rec.Header().Values("Set-Cookie"))
+				}
+				if hooked {
+					if len(got) != 1 || !errors.Is(got[0], tt.want) || rec.Code != 599 || rec.Header().Get("X-Hook") != "yes" {
+						t.Fatalf("hook calls %v, status %d", got, rec.Code)
+					}
+					return
+				}
+				if rec.Code != tt.wantStatus || rec.Header().Get("Retry-After") != tt.wantRetry || strings.TrimSpace(rec.Body.String()) != tt.wantBody {
+					t.Fatalf("default: %d Retry-After %q body %q", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+				}
+			})
+		}
+	}
+}
+
+func TestPlainErrorStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{name: "interrupted", err: ErrInterrupted, want: http.StatusBadRequest},
+		{name: "wrapped full", err: errors.Join(errors.New("ctx"), ErrFull), want: http.StatusServiceUnavailable},
+		{name: "anything else", err: errors.New("boom"), want: http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			PlainError(rec, httptest.NewRequest(http.MethodGet, "/", nil), tt.err)
+			if rec.Code != tt.want {
+				t.Fatalf("status %d, want %d", rec.Code, tt.want)
+			}
+		})
+	}
+}
