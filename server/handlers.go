@@ -552,7 +552,10 @@ func (s *Server) handleState() http.Handler {
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
 		}
-		st.Session = s.sessions.Describe(sess)
+		var err error
+		if st.Session, err = s.sessions.Describe(w, r); err != nil {
+			return // the session middleware answers with the error page
+		}
 		st.Events = append(sess.History(), sess.Events()...)
 		sort.SliceStable(st.Events, func(i, j int) bool { return st.Events[i].At.Before(st.Events[j].At) })
 		if st.Events == nil {

@@ -117,18 +117,19 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 }
 
 // testMux is the tiny application the tests drive. Handlers that report a
-// view call Commit first, as template handlers do; /put-auto, /slow-put and
+// view call Describe, which commits first, as /api/state does; /put-auto, /slow-put and
 // /slow-get rely on the middleware's automatic commit.
 func testMux(m *Manager, g gate) http.Handler {
 	mux := http.NewServeMux()
 	reply := func(w http.ResponseWriter, r *http.Request) {
 		s := FromContext(r.Context())
 		v := view{}
-		if err := m.Commit(w, r); err != nil {
+		var err error
+		if v.Desc, err = m.Describe(w, r); err != nil {
 			v.Err = err.Error()
 		}
 		v.ID, v.Exists, v.Data, v.Events = s.ID(), s.Exists(), s.Data(), s.Events()
-		v.History, v.Cookie, v.Desc = s.History(), s.CookieValue(), m.Describe(s)
+		v.History, v.Cookie = s.History(), s.CookieValue()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(v)
 	}

@@ -136,17 +136,21 @@ func (m *Manager) Config() Config {
 	return c
 }
 
-// Describe reports the stored session behind s for GET /api/state, or nil
-// when there is none (anonymous, destroyed, expired). Call it after Commit
-// so the times and cookie are the ones the response carries.
-func (m *Manager) Describe(s *Session) *state.Session {
-	if s == nil {
-		return nil
+// Describe commits the request's session (see Commit) and then reports
+// what is stored, for GET /api/state: nil when there is none (anonymous,
+// ended, expired). Committing first is what keeps the report true to the
+// response: a session this request ends (a logout, or a password changed
+// in another browser) is never reported while its cookie is expired. On
+// error, return without writing: the middleware answers with Config.Error.
+func (m *Manager) Describe(w http.ResponseWriter, r *http.Request) (*state.Session, error) {
+	if err := m.Commit(w, r); err != nil {
+		return nil, err
 	}
+	s := FromContext(r.Context())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stored == nil {
-		return nil
+		return nil, nil
 	}
 	rec := s.stored
 	idle := rec.LastSeen.Add(m.cfg.IdleTimeout)
@@ -160,5 +164,5 @@ func (m *Manager) Describe(s *Session) *state.Session {
 		IdleExpires:     idle,
 		AbsoluteExpires: abs,
 		Data:            cloneData(s.data),
-	}
+	}, nil
 }

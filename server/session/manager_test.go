@@ -446,8 +446,8 @@ func TestDescribe(t *testing.T) {
 	if diff := cmp.Diff(want, r.view.Desc); diff != "" {
 		t.Fatalf("Describe (-want +got):\n%s", diff)
 	}
-	if h.m.Describe(nil) != nil {
-		t.Fatal("Describe(nil) != nil")
+	if _, err := h.m.Describe(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil)); err == nil {
+		t.Fatal("Describe outside the Handler: want an error")
 	}
 }
 
