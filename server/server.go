@@ -28,7 +28,10 @@ type Config struct {
 	AuthKey []byte
 	// MaxBodyBytes bounds a request body; default 64 KiB.
 	MaxBodyBytes int64
-	// MaxSessions bounds the default in-memory store; default 100 000.
+	// MaxSessions bounds the default in-memory store; default 100 000. It
+	// is an error together with Deps.Sessions: bound that store instead.
+	// The default store is swept only when room is needed; a long-running
+	// caller passes its own store and runs session.RunSweeper (cmd does).
 	MaxSessions int
 	// MaxUsers bounds the default user store (sign-ups); default 10 000.
 	MaxUsers int
@@ -81,6 +84,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if deps.Sessions != nil && cfg.MaxSessions != 0 {
+		return nil, errors.New("Config.MaxSessions bounds only the default store; bound the Deps.Sessions store itself")
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 100_000

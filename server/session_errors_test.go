@@ -20,8 +20,7 @@ import (
 // Retry-After on a 503, never the session package's plain text.
 func TestFullStoreGetsTheTranslatedPage(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store := session.NewMemoryStore(session.MemoryOptions{MaxRecords: 1, SweepEvery: -1, Now: clk.Now})
-	t.Cleanup(store.Close)
+	store := session.NewMemoryStore(session.MemoryOptions{MaxRecords: 1, Now: clk.Now})
 	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -22,8 +22,7 @@ func BenchmarkBare(b *testing.B) {
 
 func benchManager(b *testing.B, next http.Handler) (http.Handler, *http.Request) {
 	b.Helper()
-	store := NewMemoryStore(MemoryOptions{SweepEvery: -1})
-	b.Cleanup(store.Close)
+	store := NewMemoryStore(MemoryOptions{})
 	m, err := NewManager(store, Config{HashKeys: [][]byte{keyA}})
 	if err != nil {
 		b.Fatal(err)

@@ -42,7 +42,7 @@ func PlainError(w http.ResponseWriter, _ *http.Request, err error) {
 // ErrUnavailable, so the answer is "try again" rather than "bug".
 func storeErr(err error) error {
 	switch {
-	case err == nil, errors.Is(err, ErrNotFound), errors.Is(err, ErrExists),
+	case err == nil, errors.Is(err, ErrNotFound), errors.Is(err, ErrExpired), errors.Is(err, ErrExists),
 		errors.Is(err, ErrFull), errors.Is(err, ErrUnavailable):
 		return err
 	}

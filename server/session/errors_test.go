@@ -46,8 +46,7 @@ func TestErrorHook(t *testing.T) {
 				name = tt.name + "/hook"
 			}
 			t.Run(name, func(t *testing.T) {
-				mem := NewMemoryStore(MemoryOptions{MaxRecords: 1, SweepEvery: -1})
-				t.Cleanup(mem.Close)
+				mem := NewMemoryStore(MemoryOptions{MaxRecords: 1})
 				var got []error
 				cfg := Config{HashKeys: [][]byte{keyA}}
 				if hooked {

@@ -83,12 +83,10 @@ type harnessOpts struct {
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: newClock(), gate: gate{entered: make(chan *Session, 1), release: make(chan struct{})}}
-	o.store.SweepEvery = -1
 	if o.store.Now == nil {
 		o.store.Now = h.clock.Now
 	}
 	h.store = NewMemoryStore(o.store)
-	t.Cleanup(h.store.Close)
 	cfg := Config{HashKeys: [][]byte{keyA}, Now: h.clock.Now}
 	if o.cfg != nil {
 		o.cfg(&cfg)

@@ -71,14 +71,15 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		return state.Event{Kind: state.Rejected, At: now, Reason: reason}, false, nil
 	}
 	rec, err := m.store.Get(ctx, id)
-	err = storeErr(err)
-	if errors.Is(err, ErrNotFound) {
+	switch err = storeErr(err); {
+	case errors.Is(err, ErrNotFound):
 		return state.Event{Kind: state.Rejected, At: now, ID: id, Reason: state.ReasonUnknown}, false, nil
-	}
-	if err != nil {
+	case errors.Is(err, ErrExpired):
+	case err != nil:
 		return state.Event{}, false, err
 	}
-	if !now.Before(rec.Deadline) {
+	// The store judged expiry by its clock; this judges it by ours too.
+	if err != nil || !now.Before(rec.Deadline) {
 		if err := storeErr(m.store.Delete(ctx, id)); err != nil {
 			return state.Event{}, false, err
 		}

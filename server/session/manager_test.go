@@ -476,7 +476,7 @@ func TestCommitOutsideHandler(t *testing.T) {
 }
 
 func TestNewManagerValidation(t *testing.T) {
-	store := NewMemoryStore(MemoryOptions{SweepEvery: -1})
+	store := NewMemoryStore(MemoryOptions{})
 	tests := []struct {
 		name  string
 		store Store
@@ -513,7 +513,7 @@ func TestNewManagerValidation(t *testing.T) {
 
 func TestConfigKeysAreCopied(t *testing.T) {
 	key := bytes.Clone(keyA)
-	m, err := NewManager(NewMemoryStore(MemoryOptions{SweepEvery: -1}), Config{HashKeys: [][]byte{key}})
+	m, err := NewManager(NewMemoryStore(MemoryOptions{}), Config{HashKeys: [][]byte{key}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,19 +13,19 @@ import (
 
 // MemoryOptions configures a MemoryStore. Zero values pick the defaults.
 type MemoryOptions struct {
-	MaxRecords int              // default 100000; bounds memory against session-creation floods
-	SweepEvery time.Duration    // default 1m; < 0 disables the background sweeper
+	MaxRecords int              // default 100000; bounds memory against session-creation floods. Negative panics.
 	Now        func() time.Time // default time.Now; tests inject a clock
 }
 
 const (
 	defaultMaxRecords = 100000
-	defaultSweepEvery = time.Minute
 	shardCount        = 32
 )
 
 // MemoryStore is an in-memory Store, sharded by id hash so that one shard's
-// lock (during a sweep, say) never stalls requests for the others.
+// lock (during a sweep, say) never stalls requests for the others. It
+// starts no goroutine: expired records are refused at once and forgotten
+// when met, when room is needed, or by Sweep (see RunSweeper).
 type MemoryStore struct {
 	shards [shardCount]memShard
 	seed   maphash.Seed
@@ -33,9 +33,7 @@ type MemoryStore struct {
 	count  atomic.Int64
 	now    func() time.Time
 
-	stop      chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
+	lastFullSweep atomic.Int64 // unix ns of the last at-capacity sweep of every shard
 }
 
 type memShard struct {
@@ -43,16 +41,18 @@ type memShard struct {
 	recs map[string]Record
 }
 
-var _ Store = (*MemoryStore)(nil)
+var (
+	_ Store         = (*MemoryStore)(nil)
+	_ StatsReporter = (*MemoryStore)(nil)
+)
 
-// NewMemoryStore returns an empty store. Unless opts.SweepEvery < 0 it
-// starts a goroutine that deletes expired records; Close stops it.
+// NewMemoryStore returns an empty store.
 func NewMemoryStore(opts MemoryOptions) *MemoryStore {
-	if opts.MaxRecords <= 0 {
-		opts.MaxRecords = defaultMaxRecords
+	if opts.MaxRecords < 0 {
+		panic("session: negative MemoryOptions.MaxRecords")
 	}
-	if opts.SweepEvery == 0 {
-		opts.SweepEvery = defaultSweepEvery
+	if opts.MaxRecords == 0 {
+		opts.MaxRecords = defaultMaxRecords
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -61,49 +61,24 @@ func NewMemoryStore(opts MemoryOptions) *MemoryStore {
 		seed: maphash.MakeSeed(),
 		max:  opts.MaxRecords,
 		now:  opts.Now,
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
 	}
 	for i := range s.shards {
 		s.shards[i].recs = make(map[string]Record)
 	}
-	if opts.SweepEvery > 0 {
-		go s.sweeper(opts.SweepEvery)
-	} else {
-		close(s.done)
-	}
 	return s
 }
 
-// Close stops the background sweeper and waits for it. The store stays
-// usable; it just no longer forgets expired records on its own.
-func (s *MemoryStore) Close() {
-	s.closeOnce.Do(func() { close(s.stop) })
-	<-s.done
-}
-
-func (s *MemoryStore) sweeper(every time.Duration) {
-	defer close(s.done)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-			s.Sweep()
-		}
-	}
-}
-
-// Sweep deletes every record whose Deadline <= now and reports how many it
-// deleted. It locks one shard at a time, so requests keep flowing.
-func (s *MemoryStore) Sweep() int {
+// Sweep implements Store. It locks one shard at a time, so requests keep
+// flowing.
+func (s *MemoryStore) Sweep(ctx context.Context) (int, error) {
 	n := 0
 	for i := range s.shards {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		n += s.sweepShard(&s.shards[i])
 	}
-	return n
+	return n, nil
 }
 
 func (s *MemoryStore) sweepShard(sh *memShard) int {
@@ -133,39 +108,55 @@ func (s *MemoryStore) shard(id string) *memShard {
 func (s *MemoryStore) Get(_ context.Context, id string) (Record, error) {
 	sh := s.shard(id)
 	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	rec, ok := sh.recs[id]
-	if ok {
-		rec = copyRecord(rec)
-	}
-	sh.mu.Unlock()
-	if !ok {
+	switch {
+	case !ok:
 		return Record{}, ErrNotFound
+	case !rec.Deadline.After(s.now()):
+		return Record{ID: rec.ID, Created: rec.Created, LastSeen: rec.LastSeen, Deadline: rec.Deadline}, ErrExpired
 	}
-	return rec, nil
+	return copyRecord(rec), nil
 }
 
-// Create implements Store. At capacity it sweeps the record's shard once
-// before giving up, so expired records never block new sessions for long
-// but a full store never triggers a whole-store scan per request.
-func (s *MemoryStore) Create(_ context.Context, rec Record) error {
+// Create implements Store. At capacity it first forgets the expired
+// records of the new id's shard, then (at most once a second, so a store
+// full of live records is not scanned per request) of the whole store.
+func (s *MemoryStore) Create(ctx context.Context, rec Record) error {
 	if rec.ID == "" {
 		return errors.New("session: record has no id")
 	}
 	rec = copyRecord(rec)
 	sh := s.shard(rec.ID)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.recs[rec.ID]; ok {
-		return ErrExists
-	}
-	if !s.reserve() {
-		s.sweepLocked(sh, s.now())
-		if !s.reserve() {
+	for try := 0; ; try++ {
+		sh.mu.Lock()
+		if _, ok := sh.recs[rec.ID]; ok {
+			sh.mu.Unlock()
+			return ErrExists
+		}
+		if s.reserve() {
+			sh.recs[rec.ID] = rec
+			sh.mu.Unlock()
+			return nil
+		}
+		freed := s.sweepLocked(sh, s.now())
+		sh.mu.Unlock()
+		if freed == 0 && (try > 0 || !s.sweepAllNow(ctx)) {
 			return ErrFull
 		}
 	}
-	sh.recs[rec.ID] = rec
-	return nil
+}
+
+// sweepAllNow sweeps the whole store unless it did so less than a second
+// ago, and reports whether it swept.
+func (s *MemoryStore) sweepAllNow(ctx context.Context) bool {
+	now := s.now().UnixNano()
+	last := s.lastFullSweep.Load()
+	if now-last < int64(time.Second) || !s.lastFullSweep.CompareAndSwap(last, now) {
+		return false
+	}
+	s.Sweep(ctx)
+	return true
 }
 
 // reserve claims one slot of capacity, or reports that none is left.
@@ -183,7 +174,7 @@ func (s *MemoryStore) Update(_ context.Context, rec Record) error {
 	sh := s.shard(rec.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if _, ok := sh.recs[rec.ID]; !ok {
+	if old, ok := sh.recs[rec.ID]; !ok || !old.Deadline.After(s.now()) {
 		return ErrNotFound
 	}
 	sh.recs[rec.ID] = rec
@@ -196,7 +187,7 @@ func (s *MemoryStore) Touch(_ context.Context, id string, lastSeen, deadline tim
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	rec, ok := sh.recs[id]
-	if !ok {
+	if !ok || !rec.Deadline.After(s.now()) {
 		return ErrNotFound
 	}
 	rec.LastSeen, rec.Deadline = lastSeen, deadline
@@ -216,8 +207,13 @@ func (s *MemoryStore) Delete(_ context.Context, id string) error {
 	return nil
 }
 
-// Len implements Store.
+// Len reports how many records are held, expired-but-unswept included.
 func (s *MemoryStore) Len() int { return int(s.count.Load()) }
+
+// Stats implements StatsReporter.
+func (s *MemoryStore) Stats(context.Context) (Stats, error) {
+	return Stats{Sessions: s.Len()}, nil
+}
 
 // copyRecord deep-copies the parts of a record a caller could mutate, so
 // the store and its callers never share a map or a slice's backing array.

@@ -18,17 +18,23 @@ type Record struct {
 	Data     map[string]string // never shared with the store: copied in and out
 	Created  time.Time
 	LastSeen time.Time
-	Deadline time.Time     // when the store may forget it: min(LastSeen+idle, Created+lifetime)
+	Deadline time.Time     // when the store forgets it: min(LastSeen+idle, Created+lifetime)
 	Events   []state.Event // this session's history (carried over on rotation), newest MaxEvents
 }
 
 // Errors a Store reports. Missing, expired and tampered sessions all end up
-// as ErrNotFound at the Manager level: a caller never learns more than
-// "there is no such session".
+// as "no session" at the Manager level: a caller never learns more than
+// that (and the event's reason).
 var (
-	ErrNotFound    = errors.New("session: not found")
-	ErrExists      = errors.New("session: id already exists")
-	ErrFull        = errors.New("session: store is full")
+	ErrNotFound = errors.New("session: not found")
+	// ErrExpired is Get's answer for a record whose Deadline has passed but
+	// that the store has not forgotten yet. The Record returned with it
+	// carries only ID, Created, LastSeen and Deadline, so the Manager can
+	// say which deadline ended it; never its data.
+	ErrExpired = errors.New("session: expired")
+	ErrExists  = errors.New("session: id already exists")
+	ErrFull    = errors.New("session: store is full")
+
 	ErrInterrupted = errors.New("session: ended by another request (for example a logout) while this one was running")
 	// ErrUnavailable wraps any other store failure (a database or Redis
 	// that went away): the Manager cannot tell what is stored, so it
@@ -36,25 +42,69 @@ var (
 	ErrUnavailable = errors.New("session: store unavailable")
 )
 
-// Store keeps session records. Implementations must be safe for concurrent
-// use and must copy Data and Events in and out.
+// Store keeps session records. server/session/storetest is its contract:
+// every implementation must pass storetest.Run, under -race.
+//
+// Implementations are safe for concurrent use, copy Data and Events in and
+// out (a caller never shares a map or slice with the store), and keep at
+// most MaxEvents events, the newest. They judge expiry with their own clock
+// and never hand out, update or touch a record at or past its Deadline.
+// An id that is not one this package generates is simply not found.
 //
 // Update and Touch never create: a record deleted by a logout in another
 // request must stay deleted, whatever a slower request still holds in memory.
+//
+// A store configured with a bound enforces it (ErrFull) and never ignores
+// it; a store that cannot enforce a bound it was given must refuse to open.
 type Store interface {
-	// Get returns the record or ErrNotFound. It may return a record past its
-	// Deadline that has not been swept yet; the Manager judges expiry.
+	// Get returns the record, ErrNotFound, or ErrExpired (see there).
 	Get(ctx context.Context, id string) (Record, error)
-	// Create stores a new record: ErrExists if the id is taken, ErrFull at capacity.
+	// Create stores a new record: ErrExists if the id is taken (even by an
+	// expired record not yet forgotten), ErrFull at capacity.
 	Create(ctx context.Context, rec Record) error
-	// Update replaces a present record; ErrNotFound if it is gone. It never re-creates.
+	// Update replaces a present, unexpired record; ErrNotFound otherwise.
+	// It never re-creates.
 	Update(ctx context.Context, rec Record) error
-	// Touch moves the idle clock; ErrNotFound if the record is gone.
+	// Touch moves the idle clock of a present, unexpired record;
+	// ErrNotFound otherwise.
 	Touch(ctx context.Context, id string, lastSeen, deadline time.Time) error
 	// Delete removes the record; deleting a missing record is not an error.
 	Delete(ctx context.Context, id string) error
-	// Len reports how many records are stored, expired-but-unswept included.
-	Len() int
+	// Sweep forgets every record at or past its Deadline and reports how
+	// many it removed. A backend whose server expires keys itself (Redis)
+	// may find little to do. RunSweeper calls it on a schedule.
+	Sweep(ctx context.Context) (int, error)
+}
+
+// Stats are a store's figures for an operator (a log line, a loopback-only
+// debug endpoint), never for learners.
+type Stats struct {
+	Sessions int // records held, expired-but-unswept included
+}
+
+// StatsReporter is implemented by stores that can report Stats cheaply. It
+// is not part of Store: nothing in a request needs it, and counting is a
+// full scan in some backends.
+type StatsReporter interface {
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// RunSweeper calls store.Sweep every interval until ctx ends, reporting
+// failures to onError (which may be nil). Whoever starts it owns it: no
+// constructor in this package starts a goroutine.
+func RunSweeper(ctx context.Context, store Store, every time.Duration, onError func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := store.Sweep(ctx); err != nil && onError != nil && ctx.Err() == nil {
+				onError(err)
+			}
+		}
+	}
 }
 
 // trimEvents keeps the newest MaxEvents events.

@@ -1,0 +1,541 @@
+// Package storetest is the contract of session.Store as a test suite: every
+// backend (memory, SQL, Redis) runs Run from its own tests, under -race,
+// and a backend that passes it behaves as the Manager and the lessons
+// expect, in particular in the logout race (a deleted session is never
+// brought back).
+//
+//	func TestContract(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T, env storetest.Env) session.Store {
+//			return openMyStore(t, env.Now, env.MaxRecords)
+//		})
+//	}
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"cookielab/server/session"
+	"cookielab/wasm/state"
+)
+
+// Env is what the suite asks of a store it opens.
+type Env struct {
+	// Now is the store's clock: the suite moves it to expire records. Its
+	// times are whole milliseconds, so a backend must keep at least that
+	// precision.
+	Now func() time.Time
+	// MaxRecords, when > 0, is the bound the store must enforce.
+	MaxRecords int
+}
+
+// Open returns a new, empty store for one test; it cleans up after itself
+// with t.Cleanup.
+type Open func(t *testing.T, env Env) session.Store
+
+// Run runs the whole contract against stores from open.
+func Run(t *testing.T, open Open) {
+	tests := []struct {
+		name string
+		run  func(*testing.T, Open)
+	}{
+		{"NotFound", testNotFound},
+		{"RoundTrip", testRoundTrip},
+		{"CreateOnlyIfAbsent", testCreateOnlyIfAbsent},
+		{"UpdateOnlyIfPresent", testUpdateOnlyIfPresent},
+		{"TouchOnlyIfPresent", testTouchOnlyIfPresent},
+		{"DeleteMissing", testDeleteMissing},
+		{"Expiry", testExpiry},
+		{"Sweep", testSweep},
+		{"Copies", testCopies},
+		{"NewestEvents", testNewestEvents},
+		{"Bound", testBound},
+		{"ExpiredDoNotFillTheBound", testExpiredDoNotFill},
+		{"LogoutRace", testLogoutRace},
+		{"Concurrent", testConcurrent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, open) })
+	}
+}
+
+// clock is the store's clock in the suite. It starts at the real time, to
+// the millisecond, so a backend that also hands deadlines to a server
+// (Redis's PEXPIREAT) sets them in the future.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// fixture is one test's store and clock.
+type fixture struct {
+	t     *testing.T
+	ctx   context.Context
+	store session.Store
+	clock *clock
+}
+
+func newFixture(t *testing.T, open Open, maxRecords int) *fixture {
+	t.Helper()
+	c := &clock{t: time.Now().Truncate(time.Millisecond)}
+	s := open(t, Env{Now: c.Now, MaxRecords: maxRecords})
+	if s == nil {
+		t.Fatal("open returned a nil Store")
+	}
+	return &fixture{t: t, ctx: context.Background(), store: s, clock: c}
+}
+
+// newID returns an id of the form the Manager generates.
+func newID() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// record is a live record created now, good for an hour.
+func (f *fixture) record(data map[string]string) session.Record {
+	now := f.clock.Now()
+	id := newID()
+	return session.Record{
+		ID:       id,
+		Data:     data,
+		Created:  now,
+		LastSeen: now,
+		Deadline: now.Add(time.Hour),
+		Events:   []state.Event{{Kind: state.Created, At: now, ID: id}},
+	}
+}
+
+func (f *fixture) create(rec session.Record) {
+	f.t.Helper()
+	if err := f.store.Create(f.ctx, rec); err != nil {
+		f.t.Fatalf("Create: %v", err)
+	}
+}
+
+// wantGone asserts that id is not handed out: ErrNotFound, or ErrExpired
+// without any data.
+func (f *fixture) wantGone(id string) {
+	f.t.Helper()
+	rec, err := f.store.Get(f.ctx, id)
+	switch {
+	case errors.Is(err, session.ErrNotFound):
+	case errors.Is(err, session.ErrExpired):
+		if len(rec.Data) != 0 || len(rec.Events) != 0 {
+			f.t.Fatalf("Get of an expired record handed out its contents: %+v", rec)
+		}
+	default:
+		f.t.Fatalf("Get(%q) = %+v, %v; want ErrNotFound or ErrExpired", id, rec, err)
+	}
+}
+
+func (f *fixture) wantErr(what string, err, want error) {
+	f.t.Helper()
+	if !errors.Is(err, want) {
+		f.t.Fatalf("%s = %v, want %v", what, err, want)
+	}
+}
+
+// wantSame compares records, times by instant.
+func wantSame(t *testing.T, want, got session.Record) {
+	t.Helper()
+	if want.Data == nil {
+		want.Data = map[string]string{}
+	}
+	if got.Data == nil {
+		got.Data = map[string]string{}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("record (-want +got):\n%s", diff)
+	}
+}
+
+func testNotFound(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	f.create(f.record(map[string]string{"k": "v"}))
+	for _, id := range []string{newID(), "", "short", "not base64 at all !!!!!!!!!!!!!!!!!!!!!!!!!!", newID() + "x", string(make([]byte, 43))} {
+		_, err := f.store.Get(f.ctx, id)
+		f.wantErr(fmt.Sprintf("Get(%q)", id), err, session.ErrNotFound)
+	}
+}
+
+func testRoundTrip(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "v", "empty": "", "unicode": "세션 ✓", "sep\x00": "a=b&c;d\n"})
+	rec.LastSeen = rec.Created.Add(time.Second)
+	rec.Events = append(rec.Events, state.Event{Kind: state.Rotated, At: rec.LastSeen, ID: rec.ID, PrevID: newID()},
+		state.Event{Kind: state.Rejected, At: rec.LastSeen, Reason: "a reason of its own"})
+	f.create(rec)
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	wantSame(t, rec, got)
+
+	empty := f.record(nil)
+	empty.Events = nil
+	f.create(empty)
+	got, err = f.store.Get(f.ctx, empty.ID)
+	if err != nil {
+		t.Fatalf("Get of an empty record: %v", err)
+	}
+	wantSame(t, empty, got)
+}
+
+func testCreateOnlyIfAbsent(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "first"})
+	f.create(rec)
+	again := rec
+	again.Data = map[string]string{"k": "second"}
+	f.wantErr("Create of a taken id", f.store.Create(f.ctx, again), session.ErrExists)
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil || got.Data["k"] != "first" {
+		t.Fatalf("the refused Create changed the record: %+v, %v", got, err)
+	}
+}
+
+func testUpdateOnlyIfPresent(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	never := f.record(map[string]string{"k": "v"})
+	f.wantErr("Update of a missing record", f.store.Update(f.ctx, never), session.ErrNotFound)
+	f.wantGone(never.ID)
+
+	rec := f.record(map[string]string{"k": "v"})
+	f.create(rec)
+	rec.Data = map[string]string{"k": "w", "n": "1"}
+	rec.LastSeen = rec.LastSeen.Add(time.Minute)
+	rec.Deadline = rec.Deadline.Add(time.Minute)
+	if err := f.store.Update(f.ctx, rec); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, rec, got)
+
+	if err := f.store.Delete(f.ctx, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.wantErr("Update after Delete", f.store.Update(f.ctx, rec), session.ErrNotFound)
+	f.wantGone(rec.ID)
+}
+
+func testTouchOnlyIfPresent(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	now := f.clock.Now()
+	f.wantErr("Touch of a missing record", f.store.Touch(f.ctx, newID(), now, now.Add(time.Hour)), session.ErrNotFound)
+
+	rec := f.record(map[string]string{"k": "v"})
+	f.create(rec)
+	f.clock.Advance(time.Minute)
+	seen := f.clock.Now()
+	if err := f.store.Touch(f.ctx, rec.ID, seen, seen.Add(2*time.Hour)); err != nil {
+		t.Fatalf("Touch: %v", err)
+	}
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.LastSeen, rec.Deadline = seen, seen.Add(2*time.Hour)
+	wantSame(t, rec, got)
+
+	f.store.Delete(f.ctx, rec.ID)
+	f.wantErr("Touch after Delete", f.store.Touch(f.ctx, rec.ID, seen, seen.Add(time.Hour)), session.ErrNotFound)
+	f.wantGone(rec.ID)
+}
+
+func testDeleteMissing(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	if err := f.store.Delete(f.ctx, newID()); err != nil {
+		t.Fatalf("Delete of a missing record: %v", err)
+	}
+	rec := f.record(nil)
+	f.create(rec)
+	for range 2 {
+		if err := f.store.Delete(f.ctx, rec.ID); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+	}
+	f.wantGone(rec.ID)
+}
+
+// testExpiry: at its Deadline a record is no longer handed out, updated or
+// touched; ErrExpired (until forgotten) tells the Manager when it ended.
+func testExpiry(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "v"})
+	f.create(rec)
+	f.clock.Advance(time.Hour - time.Millisecond)
+	if _, err := f.store.Get(f.ctx, rec.ID); err != nil {
+		t.Fatalf("Get a millisecond before the deadline: %v", err)
+	}
+	f.clock.Advance(time.Millisecond) // exactly the deadline
+	got, err := f.store.Get(f.ctx, rec.ID)
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		want := session.Record{ID: rec.ID, Created: rec.Created, LastSeen: rec.LastSeen, Deadline: rec.Deadline}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("ErrExpired's record must carry only the id and times (-want +got):\n%s", diff)
+		}
+	case errors.Is(err, session.ErrNotFound):
+	default:
+		t.Fatalf("Get at the deadline = %+v, %v; want ErrExpired or ErrNotFound", got, err)
+	}
+	now := f.clock.Now()
+	f.wantErr("Update of an expired record", f.store.Update(f.ctx, rec), session.ErrNotFound)
+	f.wantErr("Touch of an expired record", f.store.Touch(f.ctx, rec.ID, now, now.Add(time.Hour)), session.ErrNotFound)
+	f.wantGone(rec.ID)
+	if err := f.store.Delete(f.ctx, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.store.Get(f.ctx, rec.ID)
+	f.wantErr("Get after deleting the expired record", err, session.ErrNotFound)
+}
+
+func testSweep(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	now := f.clock.Now()
+	var live, dead []string
+	for i, d := range []time.Duration{time.Second, 2 * time.Second, time.Hour, 2 * time.Hour} {
+		rec := f.record(map[string]string{"i": fmt.Sprint(i)})
+		rec.Deadline = now.Add(d)
+		f.create(rec)
+		if d < time.Minute {
+			dead = append(dead, rec.ID)
+		} else {
+			live = append(live, rec.ID)
+		}
+	}
+	f.clock.Advance(time.Minute)
+	n, err := f.store.Sweep(f.ctx)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if n > len(dead) {
+		t.Fatalf("Sweep removed %d records; only %d were expired", n, len(dead))
+	}
+	for _, id := range dead {
+		_, err := f.store.Get(f.ctx, id)
+		f.wantErr("Get after Sweep", err, session.ErrNotFound)
+	}
+	for _, id := range live {
+		if _, err := f.store.Get(f.ctx, id); err != nil {
+			t.Fatalf("Sweep removed a live record: %v", err)
+		}
+	}
+	if n, err := f.store.Sweep(f.ctx); err != nil || n != 0 {
+		t.Fatalf("second Sweep = %d, %v; want 0, nil", n, err)
+	}
+}
+
+// testCopies: the store never shares a map or a slice with its callers.
+func testCopies(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "v"})
+	want := rec
+	want.Data = map[string]string{"k": "v"}
+	want.Events = append([]state.Event(nil), rec.Events...)
+	f.create(rec)
+	rec.Data["k"] = "changed after Create"
+	rec.Events[0].Kind = "changed after Create"
+
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Data["k"] = "changed after Get"
+	got.Events[0].Kind = "changed after Get"
+
+	upd := want
+	upd.Data = map[string]string{"k": "updated"}
+	upd.Events = append([]state.Event(nil), want.Events...)
+	if err := f.store.Update(f.ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	upd.Data["k"] = "changed after Update"
+	upd.Events[0].Kind = "changed after Update"
+
+	again, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Data = map[string]string{"k": "updated"}
+	wantSame(t, want, again)
+}
+
+func testNewestEvents(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(nil)
+	rec.Events = nil
+	for i := range session.MaxEvents + 8 {
+		rec.Events = append(rec.Events, state.Event{Kind: state.Rotated, At: rec.Created.Add(time.Duration(i) * time.Millisecond), ID: rec.ID})
+	}
+	f.create(rec)
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rec.Events[8:], got.Events); diff != "" {
+		t.Fatalf("want the newest %d events (-want +got):\n%s", session.MaxEvents, diff)
+	}
+}
+
+// testBound: a store opened with a bound enforces it.
+func testBound(t *testing.T, open Open) {
+	const max = 5
+	f := newFixture(t, open, max)
+	var ids []string
+	for range max {
+		rec := f.record(map[string]string{"k": "v"})
+		f.create(rec)
+		ids = append(ids, rec.ID)
+	}
+	f.wantErr("Create beyond the bound", f.store.Create(f.ctx, f.record(map[string]string{"k": "v"})), session.ErrFull)
+	for _, id := range ids {
+		if _, err := f.store.Get(f.ctx, id); err != nil {
+			t.Fatalf("a refused Create cost a stored record: %v", err)
+		}
+	}
+	f.store.Delete(f.ctx, ids[0])
+	f.create(f.record(map[string]string{"k": "v"}))
+}
+
+// testExpiredDoNotFill: expired records never keep a full store full.
+func testExpiredDoNotFill(t *testing.T, open Open) {
+	const max = 5
+	f := newFixture(t, open, max)
+	for range max {
+		f.create(f.record(map[string]string{"k": "v"}))
+	}
+	f.clock.Advance(2 * time.Hour)
+	for range max {
+		f.create(f.record(map[string]string{"k": "v"}))
+	}
+}
+
+// testLogoutRace: writers that loaded a session keep writing while a
+// logout deletes it. Once Delete has returned, no Update or Touch may
+// succeed, and the record stays gone.
+func testLogoutRace(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	for round := range 50 {
+		rec := f.record(map[string]string{"round": fmt.Sprint(round)})
+		f.create(rec)
+		var deleted sync.WaitGroup
+		deleted.Add(1)
+		var wg sync.WaitGroup
+		afterDelete := make(chan error, 4)
+		for w := range 4 {
+			wg.Go(func() {
+				mine := rec
+				mine.Data = map[string]string{"writer": fmt.Sprint(w)}
+				for i := 0; ; i++ {
+					var err error
+					if i%2 == 0 {
+						err = f.store.Update(f.ctx, mine)
+					} else {
+						now := f.clock.Now()
+						err = f.store.Touch(f.ctx, rec.ID, now, now.Add(time.Hour))
+					}
+					if errors.Is(err, session.ErrNotFound) {
+						deleted.Wait()
+						// The record is gone; every later write must agree.
+						afterDelete <- f.store.Update(f.ctx, mine)
+						return
+					}
+					if err != nil {
+						afterDelete <- err
+						return
+					}
+				}
+			})
+		}
+		if err := f.store.Delete(f.ctx, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		deleted.Done()
+		wg.Wait()
+		close(afterDelete)
+		for err := range afterDelete {
+			if !errors.Is(err, session.ErrNotFound) {
+				t.Fatalf("round %d: a write after the logout = %v, want ErrNotFound", round, err)
+			}
+		}
+		f.wantGone(rec.ID)
+	}
+}
+
+// testConcurrent drives every method at once over a few shared ids (run
+// under -race), then checks the survivors are whole records.
+func testConcurrent(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	ids := make([]string, 20)
+	for i := range ids {
+		ids[i] = newID()
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				id := ids[(g*7+i)%len(ids)]
+				now := f.clock.Now()
+				rec := session.Record{ID: id, Data: map[string]string{"g": fmt.Sprint(g), "i": fmt.Sprint(i)}, Created: now, LastSeen: now, Deadline: now.Add(time.Duration(i%3) * time.Second)}
+				var err error
+				switch i % 6 {
+				case 0:
+					err = f.store.Create(f.ctx, rec)
+				case 1:
+					var got session.Record
+					if got, err = f.store.Get(f.ctx, id); err == nil {
+						got.Data["mutated"] = "by a caller" // must not race with the store
+					}
+				case 2:
+					err = f.store.Update(f.ctx, rec)
+				case 3:
+					err = f.store.Touch(f.ctx, id, now, now.Add(time.Second))
+				case 4:
+					err = f.store.Delete(f.ctx, id)
+				case 5:
+					_, err = f.store.Sweep(f.ctx)
+					f.clock.Advance(time.Millisecond)
+				}
+				if err != nil && !errors.Is(err, session.ErrNotFound) && !errors.Is(err, session.ErrExists) && !errors.Is(err, session.ErrExpired) {
+					t.Errorf("unexpected error: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		rec, err := f.store.Get(f.ctx, id)
+		if err != nil {
+			continue
+		}
+		if rec.ID != id || rec.Data["g"] == "" || rec.Data["mutated"] != "" {
+			t.Fatalf("a torn or shared record survived: %+v", rec)
+		}
+	}
+}
