@@ -21,9 +21,10 @@ func TestStateAfterPasswordChangeElsewhere(t *testing.T) {
 	for _, b := range []*browser{laptop, phone} {
 		b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
 	}
-	old := phone.state().Session
-	if old == nil {
-		t.Fatal("phone has no session after logging in")
+	before := phone.state()
+	old := before.Session
+	if old == nil || before.User == nil || old.UserID != before.User.ID {
+		t.Fatalf("after logging in: session %+v of user %+v; want the session to carry the user's id", old, before.User)
 	}
 	res := laptop.post("/password", url.Values{"old_password": {"wonderland"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glass"}})
 	if res.StatusCode != http.StatusSeeOther {

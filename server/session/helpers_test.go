@@ -151,6 +151,12 @@ func testMux(m *Manager, g gate) http.Handler {
 		FromContext(r.Context()).Renew()
 		reply(w, r)
 	})
+	mux.HandleFunc("/login-as", func(w http.ResponseWriter, r *http.Request) {
+		s := FromContext(r.Context())
+		s.Renew()
+		s.SetUser(r.URL.Query().Get("u"))
+		reply(w, r)
+	})
 	mux.HandleFunc("/destroy", func(w http.ResponseWriter, r *http.Request) {
 		FromContext(r.Context()).Destroy()
 		reply(w, r)

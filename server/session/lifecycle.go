@@ -86,6 +86,7 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		return state.Event{Kind: state.Expired, At: now, ID: id, Reason: m.expiryReason(rec)}, false, nil
 	}
 	s.data, rec.Data = rec.Data, nil // the store handed us a copy: own it
+	s.user = rec.UserID
 	s.stored = &rec
 	s.cookie = value
 	return state.Event{}, true, nil
@@ -117,7 +118,7 @@ func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.R
 	case c == renew:
 		return m.create(ctx, s, h, r, now)
 	case c == write && s.stored == nil:
-		if len(s.data) == 0 {
+		if len(s.data) == 0 && s.user == "" {
 			return nil // lazy: nothing to keep, so no session
 		}
 		return m.create(ctx, s, h, r, now)
@@ -165,6 +166,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 	}
 	rec := Record{
+		UserID:   s.user,
 		Data:     s.data,
 		Created:  now,
 		LastSeen: now,
@@ -210,7 +212,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 // re-created.
 func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	rec := *s.stored
-	rec.Data = s.data
+	rec.Data, rec.UserID = s.data, s.user
 	rec.LastSeen = now
 	rec.Deadline = m.deadline(rec.Created, now)
 	err := storeErr(m.store.Update(ctx, rec))
@@ -236,7 +238,7 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 // deleted while this one ran: nothing is saved and the cookie is expired.
 func (m *Manager) interrupted(s *Session, h http.Header, r *http.Request, now time.Time) error {
 	s.record(state.Rejected, now, s.stored.ID, "", state.ReasonInterrupted)
-	s.stored, s.cookie, s.data = nil, "", map[string]string{}
+	s.stored, s.cookie, s.data, s.user = nil, "", map[string]string{}, ""
 	setCookie(h, m.clearingCookie(r))
 	return ErrInterrupted
 }
@@ -250,7 +252,7 @@ func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
 	dl := m.deadline(s.stored.Created, now)
 	err := storeErr(m.store.Touch(ctx, s.stored.ID, now, dl))
 	if errors.Is(err, ErrNotFound) {
-		s.stored, s.data = nil, map[string]string{}
+		s.stored, s.data, s.user = nil, map[string]string{}, ""
 		return nil
 	}
 	if err != nil {

@@ -569,3 +569,51 @@ func TestFlushThen(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionsByUser: SetUser ties the record to a user, through
+// rotations, until the session ends; the store then lists it by user, and
+// a session without a user stays out of every list.
+func TestSessionsByUser(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, harnessOpts{})
+	anon := h.get("/put?k=v").view
+	if anon.Desc.UserID != "" {
+		t.Fatalf("anonymous session has user %q", anon.Desc.UserID)
+	}
+	in := h.get("/login-as?u=alice").view
+	if in.ID == anon.ID || in.Desc.UserID != "alice" || in.Data["k"] != "v" {
+		t.Fatalf("after login: %+v", in)
+	}
+	rec, err := h.store.Get(ctx, in.ID)
+	if err != nil || rec.UserID != "alice" {
+		t.Fatalf("stored user %q, %v", rec.UserID, err)
+	}
+	renewed := h.get("/renew").view
+	if renewed.Desc.UserID != "alice" {
+		t.Fatal("a rotation lost the user")
+	}
+	other := newHarness(t, harnessOpts{})
+	other.store, other.m.store = h.store, h.store
+	other.clock.Advance(time.Minute) // the phone logs in later
+	phone := other.get("/login-as?u=alice").view
+
+	list, err := h.store.ByUser(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range list {
+		got = append(got, r.ID)
+	}
+	if diff := cmp.Diff([]string{renewed.ID, phone.ID}, got); diff != "" {
+		t.Fatalf("ByUser (-want +got):\n%s", diff)
+	}
+	h.get("/flush?k=again") // log out, and start an anonymous session in the same request
+	if after := h.get("/get").view; after.Desc == nil || after.Desc.UserID != "" {
+		t.Fatalf("Flush kept the user: %+v", after.Desc)
+	}
+	list, _ = h.store.ByUser(ctx, "alice")
+	if len(list) != 1 || list[0].ID != phone.ID {
+		t.Fatalf("after logout, ByUser = %+v", list)
+	}
+}

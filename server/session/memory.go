@@ -34,6 +34,47 @@ type MemoryStore struct {
 	now    func() time.Time
 
 	lastFullSweep atomic.Int64 // unix ns of the last at-capacity sweep of every shard
+
+	users userIndex
+}
+
+// userIndex maps a user id to the ids of the user's sessions. Only
+// logged-in sessions are in it. Lock order: a shard, then the index.
+type userIndex struct {
+	mu  sync.Mutex
+	ids map[string][]string
+}
+
+func (x *userIndex) add(user, id string) {
+	if user == "" {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.ids == nil {
+		x.ids = map[string][]string{}
+	}
+	x.ids[user] = append(x.ids[user], id)
+}
+
+func (x *userIndex) remove(user, id string) {
+	if user == "" {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	ids := slices.DeleteFunc(x.ids[user], func(s string) bool { return s == id })
+	if len(ids) == 0 {
+		delete(x.ids, user)
+	} else {
+		x.ids[user] = ids
+	}
+}
+
+func (x *userIndex) list(user string) []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return slices.Clone(x.ids[user])
 }
 
 type memShard struct {
@@ -93,6 +134,7 @@ func (s *MemoryStore) sweepLocked(sh *memShard, now time.Time) int {
 	for id, rec := range sh.recs {
 		if !rec.Deadline.After(now) {
 			delete(sh.recs, id)
+			s.users.remove(rec.UserID, id)
 			n++
 		}
 	}
@@ -136,6 +178,7 @@ func (s *MemoryStore) Create(ctx context.Context, rec Record) error {
 		}
 		if s.reserve() {
 			sh.recs[rec.ID] = rec
+			s.users.add(rec.UserID, rec.ID)
 			sh.mu.Unlock()
 			return nil
 		}
@@ -174,8 +217,13 @@ func (s *MemoryStore) Update(_ context.Context, rec Record) error {
 	sh := s.shard(rec.ID)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if old, ok := sh.recs[rec.ID]; !ok || !old.Deadline.After(s.now()) {
+	old, ok := sh.recs[rec.ID]
+	if !ok || !old.Deadline.After(s.now()) {
 		return ErrNotFound
+	}
+	if old.UserID != rec.UserID {
+		s.users.remove(old.UserID, rec.ID)
+		s.users.add(rec.UserID, rec.ID)
 	}
 	sh.recs[rec.ID] = rec
 	return nil
@@ -200,11 +248,28 @@ func (s *MemoryStore) Delete(_ context.Context, id string) error {
 	sh := s.shard(id)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if _, ok := sh.recs[id]; ok {
+	if rec, ok := sh.recs[id]; ok {
 		delete(sh.recs, id)
+		s.users.remove(rec.UserID, id)
 		s.count.Add(-1)
 	}
 	return nil
+}
+
+// ByUser implements Store.
+func (s *MemoryStore) ByUser(ctx context.Context, userID string) ([]Record, error) {
+	if userID == "" {
+		return nil, errAnonymous
+	}
+	var out []Record
+	for _, id := range s.users.list(userID) {
+		rec, err := s.Get(ctx, id)
+		if err == nil && rec.UserID == userID {
+			out = append(out, rec)
+		}
+	}
+	slices.SortFunc(out, func(a, b Record) int { return a.Created.Compare(b.Created) })
+	return out, nil
 }
 
 // Len reports how many records are held, expired-but-unswept included.

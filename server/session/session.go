@@ -19,6 +19,7 @@ type Session struct {
 
 	stored *Record           // the record as this request knows it; nil when none is stored. Its Data is unused: see data.
 	data   map[string]string // the working data, owned by this Session
+	user   string            // the working user id; "" anonymous
 	// cookie is the session cookie value the browser holds once this
 	// response is sent, as far as it has decided so far: as received, as
 	// set, or "" when it holds none or the response clears it.
@@ -139,6 +140,26 @@ func (s *Session) Delete(key string) {
 	}
 }
 
+// SetUser records which user the session belongs to ("" for none), so the
+// store can list a user's sessions. The auth system calls it at login; the
+// session package knows nothing of how auth keeps the user in the data.
+// Like Put, it is a change saved at commit, and Flush clears it.
+func (s *Session) SetUser(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user != id {
+		s.user = id
+		s.change = s.change.put()
+	}
+}
+
+// User returns the user id set by SetUser (or loaded with the session).
+func (s *Session) User() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user
+}
+
 // Data returns a copy of the session data.
 func (s *Session) Data() map[string]string {
 	s.mu.Lock()
@@ -171,7 +192,7 @@ func (s *Session) Renew() {
 func (s *Session) Flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.data = map[string]string{}
+	s.data, s.user = map[string]string{}, ""
 	s.change = end
 }
 

@@ -15,6 +15,7 @@ const MaxEvents = 32
 // Record is one stored session.
 type Record struct {
 	ID       string            // 256 bits from crypto/rand, base64url without padding
+	UserID   string            // the logged-in user it belongs to; "" for an anonymous session
 	Data     map[string]string // never shared with the store: copied in and out
 	Created  time.Time
 	LastSeen time.Time
@@ -70,11 +71,19 @@ type Store interface {
 	Touch(ctx context.Context, id string, lastSeen, deadline time.Time) error
 	// Delete removes the record; deleting a missing record is not an error.
 	Delete(ctx context.Context, id string) error
+	// ByUser returns the user's live sessions, oldest (by Created) first:
+	// "your sessions", and ending them (with Delete) after a password
+	// change. Anonymous sessions are not indexed: an empty userID is an
+	// error.
+	ByUser(ctx context.Context, userID string) ([]Record, error)
 	// Sweep forgets every record at or past its Deadline and reports how
 	// many it removed. A backend whose server expires keys itself (Redis)
 	// may find little to do. RunSweeper calls it on a schedule.
 	Sweep(ctx context.Context) (int, error)
 }
+
+// errAnonymous is ByUser's answer for the empty user id.
+var errAnonymous = errors.New("session: ByUser of the anonymous user id")
 
 // Stats are a store's figures for an operator (a log line, a loopback-only
 // debug endpoint), never for learners.

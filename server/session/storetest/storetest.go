@@ -59,6 +59,8 @@ func Run(t *testing.T, open Open) {
 		{"NewestEvents", testNewestEvents},
 		{"Bound", testBound},
 		{"ExpiredDoNotFillTheBound", testExpiredDoNotFill},
+		{"ByUser", testByUser},
+		{"ByUserConcurrent", testByUserConcurrent},
 		{"LogoutRace", testLogoutRace},
 		{"Concurrent", testConcurrent},
 	}
@@ -182,6 +184,7 @@ func testNotFound(t *testing.T, open Open) {
 func testRoundTrip(t *testing.T, open Open) {
 	f := newFixture(t, open, 0)
 	rec := f.record(map[string]string{"k": "v", "empty": "", "unicode": "세션 ✓", "sep\x00": "a=b&c;d\n"})
+	rec.UserID = "42"
 	rec.LastSeen = rec.Created.Add(time.Second)
 	rec.Events = append(rec.Events, state.Event{Kind: state.Rotated, At: rec.LastSeen, ID: rec.ID, PrevID: newID()},
 		state.Event{Kind: state.Rejected, At: rec.LastSeen, Reason: "a reason of its own"})
@@ -536,6 +539,134 @@ func testConcurrent(t *testing.T, open Open) {
 		}
 		if rec.ID != id || rec.Data["g"] == "" || rec.Data["mutated"] != "" {
 			t.Fatalf("a torn or shared record survived: %+v", rec)
+		}
+	}
+}
+
+// ids lists the records' ids in order.
+func ids(recs []session.Record) []string {
+	out := []string{}
+	for _, r := range recs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func (f *fixture) byUser(user string) []session.Record {
+	f.t.Helper()
+	recs, err := f.store.ByUser(f.ctx, user)
+	if err != nil {
+		f.t.Fatalf("ByUser(%q): %v", user, err)
+	}
+	return recs
+}
+
+// testByUser: a user's live sessions, oldest first, whole; never anyone
+// else's, never an anonymous or expired one.
+func testByUser(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	if _, err := f.store.ByUser(f.ctx, ""); err == nil {
+		t.Fatal("ByUser of the empty (anonymous) user id: want an error")
+	}
+	var alice []session.Record
+	for i := range 3 {
+		rec := f.record(map[string]string{"n": fmt.Sprint(i)})
+		rec.UserID = "alice"
+		f.create(rec)
+		alice = append(alice, rec)
+		f.clock.Advance(time.Second)
+	}
+	bob := f.record(map[string]string{"k": "v"})
+	bob.UserID = "bob"
+	f.create(bob)
+	f.create(f.record(map[string]string{"anonymous": "yes"}))
+
+	got := f.byUser("alice")
+	if diff := cmp.Diff(ids(alice), ids(got)); diff != "" {
+		t.Fatalf("ByUser(alice), oldest first (-want +got):\n%s", diff)
+	}
+	wantSame(t, alice[1], got[1])
+	if diff := cmp.Diff([]string{bob.ID}, ids(f.byUser("bob"))); diff != "" {
+		t.Fatalf("ByUser(bob) (-want +got):\n%s", diff)
+	}
+	if got := f.byUser("nobody"); len(got) != 0 {
+		t.Fatalf("ByUser(nobody) = %v", ids(got))
+	}
+
+	// A deleted session leaves the list; one whose owner changes moves.
+	f.store.Delete(f.ctx, alice[0].ID)
+	moved := alice[2]
+	moved.UserID = "bob"
+	if err := f.store.Update(f.ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{alice[1].ID}, ids(f.byUser("alice"))); diff != "" {
+		t.Fatalf("ByUser(alice) after a delete and a move (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{moved.ID, bob.ID}, ids(f.byUser("bob"))); diff != "" {
+		t.Fatalf("ByUser(bob) after the move (-want +got):\n%s", diff)
+	}
+
+	// Logging out to anonymous (an update to "") leaves the list too.
+	anon := alice[1]
+	anon.UserID = ""
+	if err := f.store.Update(f.ctx, anon); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.byUser("alice"); len(got) != 0 {
+		t.Fatalf("ByUser(alice) lists an anonymous session: %v", ids(got))
+	}
+
+	// Expired sessions are not listed, swept or not.
+	f.clock.Advance(2 * time.Hour)
+	if got := f.byUser("bob"); len(got) != 0 {
+		t.Fatalf("ByUser lists expired sessions: %v", ids(got))
+	}
+	f.store.Sweep(f.ctx)
+	if got := f.byUser("bob"); len(got) != 0 {
+		t.Fatalf("ByUser after Sweep: %v", ids(got))
+	}
+}
+
+// testByUserConcurrent: sessions of one user come and go while ByUser
+// lists them (run under -race); at the end the list is exactly the
+// survivors.
+func testByUserConcurrent(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	var mu sync.Mutex
+	alive := map[string]bool{}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				rec := f.record(map[string]string{"g": fmt.Sprint(g)})
+				rec.UserID = "carol"
+				if err := f.store.Create(f.ctx, rec); err != nil {
+					t.Error(err)
+					return
+				}
+				keep := i%3 == 0
+				if !keep {
+					f.store.Delete(f.ctx, rec.ID)
+				}
+				mu.Lock()
+				alive[rec.ID] = keep
+				mu.Unlock()
+				if _, err := f.store.ByUser(f.ctx, "carol"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got := map[string]bool{}
+	for _, r := range f.byUser("carol") {
+		got[r.ID] = true
+	}
+	for id, keep := range alive {
+		if got[id] != keep {
+			t.Fatalf("session %s: listed %v, want %v", id, got[id], keep)
 		}
 	}
 }
