@@ -172,6 +172,8 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &he):
 	case errors.Is(err, session.ErrInterrupted):
 		he = errInterrupted
+	case errors.Is(err, session.ErrTooLarge):
+		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
 	case errors.Is(err, session.ErrFull):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full"}
 		w.Header().Set("Retry-After", session.RetryFull)

@@ -37,8 +37,8 @@ func TestFullStoreGetsTheTranslatedPage(t *testing.T) {
 	t.Cleanup(srv.Close)
 	lab := &testLab{t: t, srv: srv, store: store, users: users, clock: clk}
 
-	first := lab.browser()
-	if res := first.post("/lab/session", url.Values{"key": {"a"}, "value": {"1"}}); res.StatusCode != http.StatusSeeOther {
+	first := lab.browser() // a logged-in session, which is never evicted
+	if res := first.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first session: %d", res.StatusCode)
 	}
 	second := lab.browser()

@@ -11,6 +11,8 @@ const (
 	InterruptedMessage = "Your session ended in another request (for example you logged out in another tab) while this one was running, so this change was not saved. Please log in again."
 	FullMessage        = "Too many sessions right now; please try again in a minute."
 	UnavailableMessage = "The session store is not answering right now; please try again shortly."
+	TooLargeMessage    = "This session cannot hold that much data; nothing was saved."
+	NotAdmittedMessage = "Too many new sessions from here right now; please try again later."
 	InternalMessage    = "The session could not be saved."
 )
 
@@ -28,6 +30,10 @@ func PlainError(w http.ResponseWriter, _ *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrInterrupted):
 		status, msg = http.StatusBadRequest, InterruptedMessage
+	case errors.Is(err, ErrTooLarge):
+		status, msg = http.StatusBadRequest, TooLargeMessage
+	case errors.Is(err, ErrNotAdmitted):
+		status, msg = http.StatusTooManyRequests, NotAdmittedMessage
 	case errors.Is(err, ErrFull):
 		status, msg = http.StatusServiceUnavailable, FullMessage
 		w.Header().Set("Retry-After", RetryFull)
@@ -43,7 +49,7 @@ func PlainError(w http.ResponseWriter, _ *http.Request, err error) {
 func storeErr(err error) error {
 	switch {
 	case err == nil, errors.Is(err, ErrNotFound), errors.Is(err, ErrExpired), errors.Is(err, ErrExists),
-		errors.Is(err, ErrFull), errors.Is(err, ErrUnavailable):
+		errors.Is(err, ErrFull), errors.Is(err, ErrUnavailable), errors.Is(err, ErrTooLarge), errors.Is(err, ErrNotAdmitted):
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)

@@ -60,11 +60,13 @@ func TestErrorHook(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				// Fill the store (one record) through the real middleware.
+				// Fill the store (one logged-in record, which is never
+				// evicted) through the real middleware.
 				setup := httptest.NewRecorder()
 				full, _ := NewManager(mem, Config{HashKeys: [][]byte{keyA}})
 				full.Handler(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 					FromContext(r.Context()).Put("k", "v")
+					FromContext(r.Context()).SetUser("alice")
 				})).ServeHTTP(setup, httptest.NewRequest(http.MethodGet, "/", nil))
 
 				h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -127,5 +129,75 @@ func TestPlainErrorStatus(t *testing.T) {
 				t.Fatalf("status %d, want %d", rec.Code, tt.want)
 			}
 		})
+	}
+}
+
+// TestMaxDataBytes: a session's data is bounded in bytes; a write over the
+// bound saves nothing and gets a 400 saying so.
+func TestMaxDataBytes(t *testing.T) {
+	h := newHarness(t, harnessOpts{cfg: func(c *Config) { c.MaxDataBytes = 16 }})
+	r := h.get("/put-auto?k=0123456789abcdefg") // 1 + 17 bytes
+	if r.status != http.StatusBadRequest || strings.TrimSpace(r.body) != TooLargeMessage {
+		t.Fatalf("new session over the bound: %d %q", r.status, r.body)
+	}
+	wantNoCookie(t, r)
+	if h.store.Len() != 0 {
+		t.Fatalf("Len = %d", h.store.Len())
+	}
+	id := h.get("/put?k=0123456789abcde").view.ID // 16 bytes: fits
+	r = h.get("/put-auto?j=x")
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("write over the bound: %d %q", r.status, r.body)
+	}
+	wantNoCookie(t, r)
+	rec, err := h.store.Get(context.Background(), id)
+	if err != nil || len(rec.Data) != 1 {
+		t.Fatalf("the refused write reached the store: %+v %v", rec.Data, err)
+	}
+}
+
+// errBudget is what a per-client budget might refuse with.
+type errBudget struct{ client string }
+
+func (e *errBudget) Error() string { return "no budget left for " + e.client }
+
+// TestAdmitAnonymous: the hook is asked only before a new anonymous
+// session, and its refusal reaches Config.Error as itself.
+func TestAdmitAnonymous(t *testing.T) {
+	var asked int
+	var refused error
+	h := newHarness(t, harnessOpts{cfg: func(c *Config) {
+		c.AdmitAnonymous = func(r *http.Request) error {
+			asked++
+			if r.URL.Query().Get("k") == "flood" {
+				return &errBudget{client: "203.0.113.9"}
+			}
+			return nil
+		}
+		c.Error = func(w http.ResponseWriter, r *http.Request, err error) {
+			refused = err
+			PlainError(w, r, err)
+		}
+	}})
+	r := h.get("/put-auto?k=flood")
+	var budget *errBudget
+	if r.status != http.StatusTooManyRequests || !errors.Is(refused, ErrNotAdmitted) || !errors.As(refused, &budget) {
+		t.Fatalf("refused: %d, err %v", r.status, refused)
+	}
+	wantNoCookie(t, r)
+	if asked != 1 || h.store.Len() != 0 {
+		t.Fatalf("asked %d, Len %d", asked, h.store.Len())
+	}
+	h.get("/put?k=v") // admitted
+	h.get("/put?k=w") // an update: not a new session
+	h.get("/renew")   // a rotation: not a new session
+	if asked != 2 {
+		t.Fatalf("asked %d times, want 2 (only new anonymous sessions)", asked)
+	}
+	other := newHarness(t, harnessOpts{cfg: func(c *Config) {
+		c.AdmitAnonymous = func(*http.Request) error { t.Error("asked for a login"); return nil }
+	}})
+	if r := other.get("/login-as?u=alice"); !r.view.Exists {
+		t.Fatalf("login refused: %+v", r.view)
 	}
 }

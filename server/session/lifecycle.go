@@ -108,6 +108,9 @@ func (m *Manager) commit(s *Session, h http.Header, r *http.Request) error {
 // save carries out s.change and settles it.
 func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	c := s.change
+	if then := c.then(); (then == write || then == renew) && dataBytes(s) > m.cfg.MaxDataBytes {
+		return ErrTooLarge // before anything, ending included: all or nothing
+	}
 	s.change = settled
 	if c.ends() {
 		if err := m.end(ctx, s, h, r, now); err != nil {
@@ -128,6 +131,15 @@ func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.R
 		return m.touch(ctx, s, now)
 	}
 	return nil
+}
+
+// dataBytes is what Config.MaxDataBytes bounds.
+func dataBytes(s *Session) int {
+	n := len(s.user)
+	for k, v := range s.data {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // end deletes the stored record and expires the cookie the browser holds.
@@ -163,6 +175,11 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 		if err != nil {
 			return err
+		}
+	}
+	if prev == nil && s.user == "" && m.cfg.AdmitAnonymous != nil {
+		if err := m.cfg.AdmitAnonymous(r); err != nil {
+			return fmt.Errorf("%w: %w", ErrNotAdmitted, err)
 		}
 	}
 	rec := Record{

@@ -34,12 +34,22 @@ type Config struct {
 
 	Now func() time.Time // default time.Now (tests inject a clock)
 
+	// MaxDataBytes bounds one session's data (keys, values and user id, in
+	// bytes); default 64 KiB. A commit over it fails with ErrTooLarge.
+	MaxDataBytes int
+	// AdmitAnonymous, when set, is asked before a new anonymous session is
+	// created (not for a rotation, nor for a session created logged in); a
+	// non-nil error refuses it, and the commit fails with ErrNotAdmitted
+	// wrapping that error. The server hangs a per-client budget on it.
+	AdmitAnonymous func(r *http.Request) error
+
 	// Error answers a request whose session the middleware could not
 	// commit, in place of the handler's response (whose headers are
 	// dropped; those set before the middleware ran are kept, and an
 	// interrupted session's cookie is already expired). err wraps one of
 	// ErrInterrupted (400), ErrFull (503), ErrUnavailable (503) or is an
-	// internal failure (500); map it with errors.Is. Default: PlainError.
+	// internal failure (500), or ErrTooLarge (400) or ErrNotAdmitted (429);
+	// map it with errors.Is. Default: PlainError.
 	Error func(w http.ResponseWriter, r *http.Request, err error)
 }
 
@@ -48,6 +58,8 @@ const (
 	DefaultCookieName  = "sessionid"
 	DefaultIdleTimeout = 2 * time.Hour
 	DefaultLifetime    = 1209600 * time.Second // 14 days
+
+	DefaultMaxDataBytes = 64 << 10
 )
 
 // Manager loads and saves sessions for requests. It is safe for concurrent
@@ -104,6 +116,12 @@ func NewManager(store Store, cfg Config) (*Manager, error) {
 	cfg.BlockKeys = cloneKeys(cfg.BlockKeys)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxDataBytes < 0 {
+		return nil, errors.New("session: MaxDataBytes must not be negative")
+	}
+	if cfg.MaxDataBytes == 0 {
+		cfg.MaxDataBytes = DefaultMaxDataBytes
 	}
 	if cfg.Error == nil {
 		cfg.Error = PlainError

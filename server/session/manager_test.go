@@ -453,7 +453,7 @@ func TestDescribe(t *testing.T) {
 
 func TestServerFullAnswers503(t *testing.T) {
 	h := newHarness(t, harnessOpts{store: MemoryOptions{MaxRecords: 1}})
-	h.get("/put?k=v")
+	h.get("/login-as?u=alice") // a logged-in session is never evicted
 	other := h.getWith("/put-auto?k=v")
 	if other.status != http.StatusServiceUnavailable || other.body == "ok" {
 		t.Fatalf("want 503 instead of the handler's page, got %d %q", other.status, other.body)
@@ -493,6 +493,7 @@ func TestNewManagerValidation(t *testing.T) {
 		{name: "bad cookie name", store: store, cfg: Config{HashKeys: [][]byte{keyA}, CookieName: "a b"}},
 		{name: "negative idle", store: store, cfg: Config{HashKeys: [][]byte{keyA}, IdleTimeout: -1}},
 		{name: "sub-second lifetime", store: store, cfg: Config{HashKeys: [][]byte{keyA}, Lifetime: time.Millisecond}},
+		{name: "negative data bound", store: store, cfg: Config{HashKeys: [][]byte{keyA}, MaxDataBytes: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

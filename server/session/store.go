@@ -37,6 +37,12 @@ var (
 	ErrFull    = errors.New("session: store is full")
 
 	ErrInterrupted = errors.New("session: ended by another request (for example a logout) while this one was running")
+	// ErrTooLarge: the session's data is over Config.MaxDataBytes. Nothing
+	// was saved; the request should get a 400 saying so.
+	ErrTooLarge = errors.New("session: data too large")
+	// ErrNotAdmitted wraps the error of Config.AdmitAnonymous when it
+	// refused a new anonymous session.
+	ErrNotAdmitted = errors.New("session: new session not admitted")
 	// ErrUnavailable wraps any other store failure (a database or Redis
 	// that went away): the Manager cannot tell what is stored, so it
 	// neither clears the cookie nor starts a session over it.
@@ -88,7 +94,9 @@ var errAnonymous = errors.New("session: ByUser of the anonymous user id")
 // Stats are a store's figures for an operator (a log line, a loopback-only
 // debug endpoint), never for learners.
 type Stats struct {
-	Sessions int // records held, expired-but-unswept included
+	Sessions int    // records held, expired-but-unswept included
+	Bytes    int64  // what they take, as the store accounts it (0 if it cannot tell)
+	Evicted  uint64 // anonymous sessions evicted to make room, since start
 }
 
 // StatsReporter is implemented by stores that can report Stats cheaply. It

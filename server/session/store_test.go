@@ -101,3 +101,23 @@ func TestMemoryStoreCountAgrees(t *testing.T) {
 		t.Fatalf("Stats.Sessions = %d, want %d", st.Sessions, n)
 	}
 }
+
+// TestMemoryStoreStats: the operator's figures follow evictions and bytes.
+func TestMemoryStoreStats(t *testing.T) {
+	ctx := context.Background()
+	s, c := newTestStore(t, MemoryOptions{MaxRecords: 2})
+	for range 3 {
+		if err := s.Create(ctx, testRecord(newID(), c.Now().Add(time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(time.Second)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := recordOverhead + int64(len("\x01\x01k\x01v\x00")) // one key, no events
+	if st.Sessions != 2 || st.Evicted != 1 || st.Bytes != 2*one {
+		t.Fatalf("Stats = %+v, want 2 sessions, 1 evicted, %d bytes", st, 2*one)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,8 +34,11 @@ type Env struct {
 	// times are whole milliseconds, so a backend must keep at least that
 	// precision.
 	Now func() time.Time
-	// MaxRecords, when > 0, is the bound the store must enforce.
+	// MaxRecords and MaxBytes, when > 0, are the bounds the store must
+	// enforce: on the records, and on the bytes they take (as the backend
+	// counts them, at least their data's keys and values).
 	MaxRecords int
+	MaxBytes   int64
 }
 
 // Open returns a new, empty store for one test; it cleans up after itself
@@ -58,6 +62,8 @@ func Run(t *testing.T, open Open) {
 		{"Copies", testCopies},
 		{"NewestEvents", testNewestEvents},
 		{"Bound", testBound},
+		{"EvictsAnonymousFirst", testEvictsAnonymousFirst},
+		{"ByteBound", testByteBound},
 		{"ExpiredDoNotFillTheBound", testExpiredDoNotFill},
 		{"ByUser", testByUser},
 		{"ByUserConcurrent", testByUserConcurrent},
@@ -99,8 +105,14 @@ type fixture struct {
 
 func newFixture(t *testing.T, open Open, maxRecords int) *fixture {
 	t.Helper()
+	return newFixtureEnv(t, open, Env{MaxRecords: maxRecords})
+}
+
+func newFixtureEnv(t *testing.T, open Open, env Env) *fixture {
+	t.Helper()
 	c := &clock{t: time.Now().Truncate(time.Millisecond)}
-	s := open(t, Env{Now: c.Now, MaxRecords: maxRecords})
+	env.Now = c.Now
+	s := open(t, env)
 	if s == nil {
 		t.Fatal("open returned a nil Store")
 	}
@@ -405,24 +417,121 @@ func testNewestEvents(t *testing.T, open Open) {
 	}
 }
 
-// testBound: a store opened with a bound enforces it.
+// user is a logged-in record, which a full store never evicts.
+func (f *fixture) user(id string, data map[string]string) session.Record {
+	rec := f.record(data)
+	rec.UserID = id
+	return rec
+}
+
+// testBound: a store opened with a bound enforces it once nothing can be
+// evicted (every record belongs to a user).
 func testBound(t *testing.T, open Open) {
 	const max = 5
 	f := newFixture(t, open, max)
 	var ids []string
-	for range max {
-		rec := f.record(map[string]string{"k": "v"})
+	for i := range max {
+		rec := f.user(fmt.Sprint(i), map[string]string{"k": "v"})
 		f.create(rec)
 		ids = append(ids, rec.ID)
 	}
-	f.wantErr("Create beyond the bound", f.store.Create(f.ctx, f.record(map[string]string{"k": "v"})), session.ErrFull)
+	f.wantErr("Create of a login beyond the bound", f.store.Create(f.ctx, f.user("late", nil)), session.ErrFull)
+	f.wantErr("Create of an anonymous session beyond the bound", f.store.Create(f.ctx, f.record(map[string]string{"k": "v"})), session.ErrFull)
 	for _, id := range ids {
 		if _, err := f.store.Get(f.ctx, id); err != nil {
 			t.Fatalf("a refused Create cost a stored record: %v", err)
 		}
 	}
 	f.store.Delete(f.ctx, ids[0])
-	f.create(f.record(map[string]string{"k": "v"}))
+	f.create(f.user("late", nil))
+}
+
+// testEvictsAnonymousFirst: a full store makes room by evicting the least
+// recently used anonymous session, so a login is never refused while an
+// anonymous session could go; logged-in sessions are never evicted.
+func testEvictsAnonymousFirst(t *testing.T, open Open) {
+	f := newFixture(t, open, 5)
+	var logins []string
+	for i := range 3 {
+		rec := f.user(fmt.Sprint(i), nil)
+		f.create(rec)
+		logins = append(logins, rec.ID)
+	}
+	older, newer := f.record(map[string]string{"k": "older"}), f.record(map[string]string{"k": "newer"})
+	f.create(older)
+	f.clock.Advance(time.Second)
+	f.create(newer)
+	// Use the older one again: now the newer one is the least recently used.
+	f.clock.Advance(time.Second)
+	now := f.clock.Now()
+	if err := f.store.Touch(f.ctx, older.ID, now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	login := f.user("3", nil)
+	f.create(login) // full: evicts an anonymous session
+	f.wantGone(newer.ID)
+	if _, err := f.store.Get(f.ctx, older.ID); err != nil {
+		t.Fatalf("the recently used anonymous session was evicted first: %v", err)
+	}
+	anon := f.record(map[string]string{"k": "newest"})
+	f.create(anon) // anonymous creates make room the same way
+	f.wantGone(older.ID)
+	f.create(f.user("4", nil))
+	f.wantGone(anon.ID)
+	// Five logins now: nothing can go.
+	f.wantErr("Create when only logins are left", f.store.Create(f.ctx, f.user("5", nil)), session.ErrFull)
+	for _, id := range append(logins, login.ID) {
+		if _, err := f.store.Get(f.ctx, id); err != nil {
+			t.Fatalf("a logged-in session was evicted: %v", err)
+		}
+	}
+}
+
+// testByteBound: the bytes bound holds too, and anonymous sessions are
+// evicted for it the same way.
+func testByteBound(t *testing.T, open Open) {
+	const maxBytes = 16 << 10
+	f := newFixtureEnv(t, open, Env{MaxBytes: maxBytes})
+	kib := strings.Repeat("x", 1<<10)
+	stored := 0
+	var err error
+	for range 3 * maxBytes >> 10 {
+		if err = f.store.Create(f.ctx, f.user(newID(), map[string]string{"k": kib})); err != nil {
+			break
+		}
+		stored++
+	}
+	f.wantErr("Create beyond the byte bound", err, session.ErrFull)
+	if stored == 0 || stored > maxBytes>>10 {
+		t.Fatalf("%d records of 1 KiB fitted in %d bytes", stored, maxBytes)
+	}
+
+	// Anonymous sessions make room for each other and for logins.
+	f = newFixtureEnv(t, open, Env{MaxBytes: maxBytes})
+	var anon []session.Record
+	for range 3 * maxBytes >> 10 {
+		rec := f.record(map[string]string{"k": kib})
+		f.create(rec)
+		anon = append(anon, rec)
+		f.clock.Advance(time.Millisecond)
+	}
+	f.wantGone(anon[0].ID)
+	if _, err := f.store.Get(f.ctx, anon[len(anon)-1].ID); err != nil {
+		t.Fatalf("the newest anonymous session is gone: %v", err)
+	}
+	small := f.user("small", map[string]string{"k": "v"})
+	f.create(small)
+	for f.store.Create(f.ctx, f.user(newID(), map[string]string{"k": kib})) == nil {
+	}
+	// Only logins left: a record growing past the bound is refused, as is.
+	grown := small
+	grown.Data = map[string]string{"k": strings.Repeat("y", maxBytes/2)}
+	f.wantErr("Update growing past the byte bound", f.store.Update(f.ctx, grown), session.ErrFull)
+	got, err := f.store.Get(f.ctx, small.ID)
+	if err != nil || got.Data["k"] != "v" {
+		t.Fatalf("the refused Update changed the record: %+v, %v", got.Data, err)
+	}
 }
 
 // testExpiredDoNotFill: expired records never keep a full store full.
