@@ -54,7 +54,7 @@ func (e *entry) record(id string) (Record, error) {
 		LastSeen: fromNano(e.lastSeen),
 		Deadline: fromNano(e.deadline),
 	}
-	if err := decodeBlob(e.blob, e.id, e.created, &rec); err != nil {
+	if err := decodeBlob(e.blob, id, e.created, &rec); err != nil {
 		return Record{}, err
 	}
 	return rec, nil
@@ -205,14 +205,15 @@ func (r *blobReader) text(known []string) string {
 	return ""
 }
 
-func (r *blobReader) ref(self [idBytes]byte) string {
+// ref reads an id field; self is the record's own id, as text.
+func (r *blobReader) ref(self string) string {
 	switch r.byte() {
 	case tagEmpty:
 		return ""
 	case tagLiteral:
 		return r.string()
 	case tagSelf:
-		return encodeID(self)
+		return self // shared, not re-encoded: one string per record
 	case tagRawID:
 		var raw [idBytes]byte
 		copy(raw[:], r.bytes(idBytes))
@@ -224,7 +225,7 @@ func (r *blobReader) ref(self [idBytes]byte) string {
 
 // decodeBlob fills rec's Data and Events from blob. The strings it returns
 // share the blob's (immutable) bytes, which is safe: no one can change them.
-func decodeBlob(blob string, self [idBytes]byte, created int64, rec *Record) error {
+func decodeBlob(blob, self string, created int64, rec *Record) error {
 	r := &blobReader{s: blob}
 	n := r.uvarint()
 	if n > uint64(len(blob)) {
