@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"cookielab/lessons"
+	"cookielab/lessons/step"
 )
 
 // TestBrokenExpectationIsReported walks the first step of a lesson from a
@@ -22,13 +23,13 @@ func TestBrokenExpectationIsReported(t *testing.T) {
 	s := start(t)
 	lesson := s.catalog.Lessons()[0]
 	text := *lesson.In("en") // a copy: the catalog stays as it is
-	step := text.Steps[0]
-	broken, err := lessons.ParseExpectation("jar has e2e-no-such-cookie httponly")
+	first := text.Steps[0]
+	broken, err := step.ParseExpectation("jar has e2e-no-such-cookie httponly")
 	if err != nil {
 		t.Fatal(err)
 	}
-	step.Expect = append(slices.Clone(step.Expect), broken)
-	text.Steps = []lessons.Step{step}
+	first.Expect = append(slices.Clone(first.Expect), broken)
+	text.Steps = []lessons.Step{first}
 
 	l := s.newLearner(t, "broken-fixture")
 	l.artifacts = t.TempDir()
@@ -37,7 +38,7 @@ func TestBrokenExpectationIsReported(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("walking a step with a broken expectation gave %v, want a step failure", err)
 	}
-	want := lesson.Slug + ` step 1 "jar has e2e-no-such-cookie httponly": browser jar has no cookie "e2e-no-such-cookie" (jar: `
+	want := lesson.Slug + ` step 1 "jar has e2e-no-such-cookie httponly": browser: the jar has no cookie "e2e-no-such-cookie" (jar: `
 	if len(se.lines) != 1 || !strings.HasPrefix(se.lines[0], want) {
 		t.Errorf("the failure reads\n%s\nwant exactly one line, starting %q", err, want)
 	}

@@ -34,6 +34,7 @@ func TestIdleExpiryShowsWithoutReload(t *testing.T) {
 	mark := l.logIn(t, "alice", "wonderland")
 	l.expect(t, "after login", mark, "session user alice", "user alice")
 
+	waited := l.tab.Net.Mark()
 	l.do(t, "wait for the idle countdown to reach zero", func(ctx context.Context) error {
 		if err := l.mark(ctx); err != nil { // set on this document: a reload would lose it
 			return err
@@ -55,5 +56,5 @@ func TestIdleExpiryShowsWithoutReload(t *testing.T) {
 	})
 	// The panel and the browser agree: the session is gone on the server,
 	// the user is anonymous to it (the header was drawn before the expiry).
-	l.expect(t, "after the countdown", l.tab.Net.Mark(), "session none", "timeline has expired idle")
+	l.expect(t, "after the countdown", waited, "session none", "timeline has expired idle")
 }

@@ -18,7 +18,7 @@ import (
 
 	"cookielab/e2e/browser"
 	"cookielab/e2e/expect"
-	"cookielab/lessons"
+	"cookielab/lessons/step"
 	"cookielab/wasm/state"
 )
 
@@ -238,7 +238,7 @@ func (l *learner) serverState(ctx context.Context) (*state.State, error) {
 
 // check checks expectations against a view, and that the panel agrees with
 // the browser. Each failure is one line: "CHECK": what was seen.
-func check(v expect.View, exps []lessons.Expectation) []string {
+func check(v expect.View, exps []step.Expectation) []string {
 	var fails []string
 	for _, e := range exps {
 		r := expect.Check(e, v)
@@ -253,11 +253,11 @@ func check(v expect.View, exps []lessons.Expectation) []string {
 }
 
 // expectations parses expect: lines, for the flows beyond the lessons.
-func expectations(t testing.TB, lines ...string) []lessons.Expectation {
+func expectations(t testing.TB, lines ...string) []step.Expectation {
 	t.Helper()
-	var out []lessons.Expectation
+	var out []step.Expectation
 	for _, line := range lines {
-		e, err := lessons.ParseExpectation(line)
+		e, err := step.ParseExpectation(line)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"cookielab/e2e/expect"
 	"cookielab/lessons"
+	"cookielab/lessons/step"
 )
 
 // TestPanelShowsLoginAndLogout logs in through the real form and out with
@@ -25,20 +26,20 @@ func TestPanelShowsLoginAndLogout(t *testing.T) {
 
 	// First an anonymous session, stored through a lesson's own form, so
 	// that logging in has an id to rotate.
-	slug, step := findStep(s.catalog, func(st lessons.Step) bool {
-		return st.Action.Kind == lessons.ActionPost && st.Action.Path == "/lab/session" &&
-			slices.ContainsFunc(st.Action.Fields, func(f lessons.Field) bool { return f.Name == "value" && f.Value != "" })
+	slug, n := findStep(s.catalog, func(st lessons.Step) bool {
+		return st.Action.Kind == "post" && st.Action.Path == "/lab/session" &&
+			slices.ContainsFunc(st.Action.Fields, func(f step.Field) bool { return f.Name == "value" && f.Value != "" })
 	})
 	if slug == "" {
 		t.Fatal("no lesson has a step that stores a value with POST /lab/session")
 	}
 	var mark int
 	l.do(t, "store a value in the session", func(ctx context.Context) error {
-		if err := l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, step)); err != nil {
+		if err := l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, n)); err != nil {
 			return err
 		}
 		mark = l.tab.Net.Mark()
-		return l.click(ctx, fmt.Sprintf(`[data-step="%d"] [data-action-button]`, step), step, nil)
+		return l.click(ctx, fmt.Sprintf(`[data-step="%d"] [data-action-button]`, n), n, nil)
 	})
 	l.expect(t, "anonymous session", mark, "session anonymous", "jar has sessionid httponly", "timeline has created")
 

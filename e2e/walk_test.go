@@ -18,6 +18,7 @@ import (
 
 	"cookielab/e2e/expect"
 	"cookielab/lessons"
+	"cookielab/lessons/step"
 	"cookielab/server"
 )
 
@@ -79,10 +80,11 @@ func (l *learner) step(slug string, st lessons.Step, actionMark *int) (expect.Vi
 		return expect.View{}, nil, err
 	}
 	var fails []string
-	if st.Action.Kind != lessons.ActionRead {
+	kind := st.Action.Type()
+	if kind.Drive != step.DriveNone {
 		*actionMark = l.tab.Net.Mark()
 	}
-	if st.Action.Kind == lessons.ActionPost {
+	if kind.Fields {
 		fails = append(fails, l.checkForm(ctx, st)...)
 	}
 	if err := l.act(ctx, st, wait); err != nil {
@@ -115,14 +117,14 @@ func (l *learner) goToStep(ctx context.Context, slug string, n int) error {
 	return l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, n))
 }
 
-// act performs the step's action with the real control and waits for the
-// page it leads to.
+// act performs the step's action with the real control, as its kind says
+// a learner would (step.Drive), and waits for what it leads to.
 func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) error {
 	control := fmt.Sprintf(`[data-step="%d"] [data-action-button]`, st.N)
-	switch st.Action.Kind {
-	case lessons.ActionPost, lessons.ActionVisit, lessons.ActionReload:
+	switch st.Action.Type().Drive {
+	case step.DriveNavigate:
 		return l.click(ctx, control, st.N, nil)
-	case lessons.ActionFetch:
+	case step.DriveInPage:
 		// The result shows in the step and the panel is asked to look again.
 		p, err := l.probe(ctx, st.N)
 		if err != nil {
@@ -131,11 +133,10 @@ func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) 
 		return l.click(ctx, control, st.N, func(q probe) bool {
 			return strings.TrimSpace(q.Result) != "" && q.Result != p.Result && q.Ready != p.Ready
 		})
-	case lessons.ActionReplay:
-		// It reloads with the old cookie; with none to replay it says so in
-		// the step instead.
+	case step.DriveNavigateOrResult:
+		// A new page, or on this one a result that says why not.
 		return l.click(ctx, control, st.N, func(p probe) bool { return strings.TrimSpace(p.Result) != "" })
-	case lessons.ActionWait:
+	case step.DriveCountdown:
 		// The countdown is the one place where waiting is the point: the
 		// learner starts it, waits it out, and it reloads the step. Should
 		// it not, the learner reloads by hand.
@@ -163,10 +164,10 @@ func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) 
 			return fmt.Errorf("the countdown did not reload the page, and reloading failed: %w", err)
 		}
 		return l.settle(ctx, st.N, nil)
-	case lessons.ActionRead:
+	case step.DriveNone:
 		return nil
 	}
-	return fmt.Errorf("unknown action %q", st.Action.Kind)
+	return fmt.Errorf("no way to perform %q", st.Action.Kind)
 }
 
 // formField is one control of a step's form as the page has it.
@@ -201,13 +202,13 @@ func (l *learner) checkForm(ctx context.Context, st lessons.Step) []string {
 		}
 		g := got[i]
 		switch {
-		case f.Type == lessons.FieldCheckbox:
+		case f.Type == step.FieldCheckbox:
 			if g.Checked != (f.Value == "on") {
 				fails = append(fails, fmt.Sprintf("(form): checkbox %q checked=%v, the lesson says %q", f.Name, g.Checked, f.Value))
 			}
-		case strings.Contains(f.Value, lessons.RandPlaceholder):
-			prefix, _, _ := strings.Cut(f.Value, lessons.RandPlaceholder)
-			if !strings.HasPrefix(g.Value, prefix) || strings.Contains(g.Value, lessons.RandPlaceholder) {
+		case strings.Contains(f.Value, step.RandPlaceholder):
+			prefix, _, _ := strings.Cut(f.Value, step.RandPlaceholder)
+			if !strings.HasPrefix(g.Value, prefix) || strings.Contains(g.Value, step.RandPlaceholder) {
 				fails = append(fails, fmt.Sprintf("(form): field %q = %q, want %s with digits", f.Name, g.Value, f.Value))
 			}
 		case g.Value != f.Value:
@@ -226,7 +227,7 @@ func pathOf(requestURI string) string {
 }
 
 // TestWalkerDoesEveryKindOfAction walks a fixture lesson (testdata/lessons)
-// on a server of its own, to try the actions the course does not use yet: a
+// on a server of its own that uses each kind of action in one place: a
 // countdown that outlives a cookie, a visit away and back, a read, a reload
 // and a fetch.
 func TestWalkerDoesEveryKindOfAction(t *testing.T) {

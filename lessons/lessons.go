@@ -2,16 +2,17 @@
 // content/ (one folder NN-slug per lesson, one file per language) and the
 // engine that parses them into steps with machine-checkable expectations.
 //
-// The content format is documented in README.md beside this file; it is a
-// contract shared with the server, which renders these types, and with the
-// e2e suite, which performs every step and checks every expectation.
+// The content format is documented in README.md beside this file; the kinds
+// of action and expectation a step block may use are package step's, one
+// typed entry each, and README.md's tables of them are generated from it.
 package lessons
 
 import (
 	"embed"
 	"html/template"
 	"io/fs"
-	"strconv"
+
+	"cookielab/lessons/step"
 )
 
 //go:embed content
@@ -82,81 +83,13 @@ type Text struct {
 	Steps   []Step
 }
 
-// Step is one thing the learner does and what to notice afterwards.
+// Step is one thing the learner does and what to notice afterwards. Its
+// script (action and expectations) is package step's.
 type Step struct {
 	N      int // 1-based
 	Title  string
 	Body   template.HTML // the step's Markdown rendered, without the step block
-	Action Action
-	Button string // button label ("" → the server picks a default)
-	Expect []Expectation
-}
-
-// Action kinds (the `do:` line).
-const (
-	ActionPost   = "post"   // a form that POSTs Fields to Path
-	ActionFetch  = "fetch"  // a button that GETs Path with fetch and shows the text
-	ActionVisit  = "visit"  // a link to Path
-	ActionReload = "reload" // reload this page at this step
-	ActionWait   = "wait"   // a countdown of Seconds, then reload
-	ActionReplay = "replay" // write the previous session cookie back, then reload
-	ActionRead   = "read"   // nothing to press
-)
-
-// Action is what the learner does in a step.
-type Action struct {
-	Kind    string // one of the Action* kinds
-	Path    string // post, fetch, visit
-	Seconds int    // wait
-	Fields  []Field
-}
-
-// Method returns the HTTP method the action sends: "POST" for post, "GET"
-// for fetch and visit, "" for the others.
-func (a Action) Method() string {
-	switch a.Kind {
-	case ActionPost:
-		return "POST"
-	case ActionFetch, ActionVisit:
-		return "GET"
-	}
-	return ""
-}
-
-// String returns the action as written on its `do:` line.
-func (a Action) String() string {
-	switch a.Kind {
-	case ActionPost, ActionFetch, ActionVisit:
-		return a.Kind + " " + a.Path
-	case ActionWait:
-		return a.Kind + " " + strconv.Itoa(a.Seconds)
-	}
-	return a.Kind
-}
-
-// Field types.
-const (
-	FieldText     = "text"
-	FieldHidden   = "hidden"
-	FieldPassword = "password"
-	FieldNumber   = "number"
-	FieldCheckbox = "checkbox" // Value "on" = checked, "" = unchecked
-	FieldSelect   = "select"   // Value is one of Options
-)
-
-// RandPlaceholder in a field's Value is replaced with a few random digits
-// each time the page is rendered.
-const RandPlaceholder = "{rand}"
-
-// Field is one input of a post action's form.
-type Field struct {
-	Name, Value, Type, Label string
-	Options                  []string // select
-}
-
-// Expectation is one machine-checkable `expect:` line.
-type Expectation struct {
-	Raw   string   // the line, spaces collapsed
-	Check string   // e.g. "js-cookie has", "session none", "page shows"
-	Args  []string // e.g. ["sessionid", "httponly"]; see ParseExpectation
+	Action step.Action
+	Button string // button label ("" → the action kind's default)
+	Expect []step.Expectation
 }

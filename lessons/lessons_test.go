@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"cookielab/lessons/step"
 	"net/url"
 	"slices"
 	"strings"
@@ -126,15 +127,15 @@ func TestStepsAreRunnable(t *testing.T) {
 					t.Errorf("%s/%s.md: step %d: no expectation", l.Slug, lang, st.N)
 				}
 				for _, e := range st.Expect {
-					if _, err := ParseExpectation(e.Raw); err != nil {
+					if _, err := step.ParseExpectation(e.Raw); err != nil {
 						t.Errorf("%s/%s.md: step %d: %v", l.Slug, lang, st.N, err)
 					}
 				}
-				if st.N == 1 && slices.ContainsFunc(st.Expect, func(e Expectation) bool { return strings.HasPrefix(e.Check, "session-id ") }) {
+				if st.N == 1 && slices.ContainsFunc(st.Expect, func(e step.Expectation) bool { return strings.HasPrefix(e.Check, "session-id ") }) {
 					t.Errorf("%s/%s.md: step 1: session-id changed/same needs a previous step", l.Slug, lang)
 				}
 				for _, f := range st.Action.Fields {
-					if f.Type != FieldHidden && f.Label == "" {
+					if f.Type != step.FieldHidden && f.Label == "" {
 						t.Errorf("%s/%s.md: step %d: field %q has no label", l.Slug, lang, st.N, f.Name)
 					}
 				}

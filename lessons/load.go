@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"cookielab/lessons/step"
 	"errors"
 	"fmt"
 	"html/template"
@@ -186,7 +187,7 @@ func compareTexts(base, t *Text) error {
 		if (s.Button == "") != (b.Button == "") {
 			fail("button: given in only one of %s and %s", baseFile, t.Lang+".md")
 		}
-		if !slices.EqualFunc(s.Expect, b.Expect, func(x, y Expectation) bool { return x.Raw == y.Raw }) {
+		if !slices.EqualFunc(s.Expect, b.Expect, func(x, y step.Expectation) bool { return x.Raw == y.Raw }) {
 			fail("expect: lines %q differ from %s (%q)", raws(s.Expect), baseFile, raws(b.Expect))
 		}
 		before := len(errs)
@@ -203,11 +204,11 @@ func compareTexts(base, t *Text) error {
 	return errors.Join(errs...)
 }
 
-func sameField(a, b Field) bool {
+func sameField(a, b step.Field) bool {
 	return a.Name == b.Name && a.Value == b.Value && a.Type == b.Type && slices.Equal(a.Options, b.Options)
 }
 
-func fieldList(fs []Field) string {
+func fieldList(fs []step.Field) string {
 	var s []string
 	for _, f := range fs {
 		s = append(s, f.Name+"="+f.Value+"|"+f.Type)
@@ -215,7 +216,7 @@ func fieldList(fs []Field) string {
 	return "[" + strings.Join(s, " ") + "]"
 }
 
-func raws(es []Expectation) []string {
+func raws(es []step.Expectation) []string {
 	var s []string
 	for _, e := range es {
 		s = append(s, e.Raw)

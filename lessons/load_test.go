@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"cookielab/lessons/step"
 	"html/template"
 	"strings"
 	"testing"
@@ -136,26 +137,26 @@ func TestLoadFSGood(t *testing.T) {
 			Steps: []Step{
 				{
 					N: 1, Title: "Set one", Body: "<p>Press the button.</p>\n",
-					Action: Action{Kind: "post", Path: "/lab/cookie", Fields: []Field{
+					Action: step.Action{Kind: "post", Path: "/lab/cookie", Fields: []step.Field{
 						{Name: "flavour", Value: "", Type: "text", Label: "Cookie name"},
 						{Name: "max_age", Value: "", Type: "number", Label: "Max-Age"},
 						{Name: "httponly", Value: "on", Type: "checkbox", Label: "HttpOnly"},
 						{Name: "samesite", Value: "Lax", Type: "select", Label: "SameSite", Options: []string{"Lax", "Strict", "None"}},
 					}},
 					Button: "Set it",
-					Expect: []Expectation{
-						{"set-cookie sets flavour", "set-cookie sets", []string{"flavour"}},
-						{"jar has flavour httponly samesite=Lax", "jar has", []string{"flavour", "httponly", "samesite=Lax"}},
+					Expect: []step.Expectation{
+						{Raw: "set-cookie sets flavour", Check: "set-cookie sets", Args: []string{"flavour"}},
+						{Raw: "jar has flavour httponly samesite=Lax", Check: "jar has", Args: []string{"flavour", "httponly", "samesite=Lax"}},
 					},
 				},
 				{
 					N: 2, Title: "Look",
 					Body: template.HTML("<pre><code class=\"language-go\">## not a heading: inside code\nhttp.SetCookie(w, c)\n</code></pre>\n" +
 						"<p>See <a href=\"/lessons/cookies#top\">the next lesson</a> and <a href=\"#step-1\">a step</a>.</p>\n"),
-					Action: Action{Kind: "fetch", Path: "/lab/request"},
-					Expect: []Expectation{
-						{"result shows flavour=", "result shows", []string{"flavour="}},
-						{"server-cookie has flavour", "server-cookie has", []string{"flavour"}},
+					Action: step.Action{Kind: "fetch", Path: "/lab/request"},
+					Expect: []step.Expectation{
+						{Raw: "result shows flavour=", Check: "result shows", Args: []string{"flavour="}},
+						{Raw: "server-cookie has flavour", Check: "server-cookie has", Args: []string{"flavour"}},
 					},
 				},
 			},
@@ -164,7 +165,7 @@ func TestLoadFSGood(t *testing.T) {
 	got := *l
 	got.Texts = map[string]*Text{"en": l.Texts["en"]}
 	// The field is named "name" in the fixture: its value is "flavour".
-	want.Texts["en"].Steps[0].Action.Fields[0] = Field{Name: "name", Value: "flavour", Type: "text", Label: "Cookie name"}
+	want.Texts["en"].Steps[0].Action.Fields[0] = step.Field{Name: "name", Value: "flavour", Type: "text", Label: "Cookie name"}
 	if diff := cmp.Diff(want, &got); diff != "" {
 		t.Errorf("lesson mismatch (-want +got):\n%s", diff)
 	}

@@ -2,12 +2,11 @@ package lessons
 
 import (
 	"bytes"
+	"cookielab/lessons/step"
 	"errors"
 	"fmt"
 	"html/template"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -271,11 +270,6 @@ func parseStep(n int, sec section) (Step, error) {
 	return st, errors.Join(errs...)
 }
 
-var fieldName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
-
-// reservedFields are added by the page itself.
-var reservedFields = []string{"next", "_echo"}
-
 // parseBlock parses the lines of a step block into st.
 func parseBlock(st *Step, lines []string) error {
 	var errs []error
@@ -294,19 +288,19 @@ func parseBlock(st *Step, lines []string) error {
 		switch strings.TrimSpace(key) {
 		case "do":
 			dos++
-			a, err := parseAction(val)
+			a, err := step.ParseAction(val)
 			if err != nil {
 				errs = append(errs, err)
 			}
 			a.Fields = st.Action.Fields
 			st.Action = a
 		case "field":
-			f, err := parseField(val)
+			f, err := step.ParseField(val)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			if slices.ContainsFunc(st.Action.Fields, func(g Field) bool { return g.Name == f.Name }) {
+			if slices.ContainsFunc(st.Action.Fields, func(g step.Field) bool { return g.Name == f.Name }) {
 				errs = append(errs, fmt.Errorf("field %q given twice", f.Name))
 			}
 			st.Action.Fields = append(st.Action.Fields, f)
@@ -314,7 +308,7 @@ func parseBlock(st *Step, lines []string) error {
 			buttons++
 			st.Button = val
 		case "expect":
-			e, err := ParseExpectation(val)
+			e, err := step.ParseExpectation(val)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -334,118 +328,7 @@ func parseBlock(st *Step, lines []string) error {
 		errs = append(errs, errors.New("no expect: line (every step needs at least one)"))
 	}
 	if len(errs) == 0 {
-		errs = append(errs, checkStep(st))
+		errs = append(errs, step.CheckStep(st.Action, st.Button, st.Expect))
 	}
 	return errors.Join(errs...)
-}
-
-// checkStep checks that the action and its expectations fit together.
-func checkStep(st *Step) error {
-	a := st.Action
-	if len(a.Fields) > 0 && a.Kind != ActionPost {
-		return fmt.Errorf("fields belong to a post action, not %q", a.Kind)
-	}
-	if st.Button != "" && a.Kind == ActionRead {
-		return errors.New("a read step has no button")
-	}
-	for _, e := range st.Expect {
-		if e.Check == "result shows" && a.Kind != ActionFetch {
-			return fmt.Errorf("expectation %q: only a fetch step has a result", e.Raw)
-		}
-	}
-	return nil
-}
-
-// parseAction parses a `do:` line.
-func parseAction(s string) (Action, error) {
-	w := strings.Fields(s)
-	if len(w) == 0 {
-		return Action{}, errors.New("empty do: line")
-	}
-	a := Action{Kind: w[0]}
-	switch a.Kind {
-	case ActionPost, ActionFetch, ActionVisit:
-		if len(w) != 2 {
-			return Action{}, fmt.Errorf("action %q: want %s PATH", s, a.Kind)
-		}
-		if !localPath(w[1]) {
-			return Action{}, fmt.Errorf("action %q: %q is not a local path", s, w[1])
-		}
-		a.Path = w[1]
-	case ActionWait:
-		if len(w) != 2 {
-			return Action{}, fmt.Errorf("action %q: want wait SECONDS", s)
-		}
-		n, err := strconv.Atoi(w[1])
-		if err != nil || n < 1 || n > 600 {
-			return Action{}, fmt.Errorf("action %q: SECONDS must be a whole number from 1 to 600", s)
-		}
-		a.Seconds = n
-	case ActionReload, ActionReplay, ActionRead:
-		if len(w) != 1 {
-			return Action{}, fmt.Errorf("action %q: %s takes nothing after it", s, a.Kind)
-		}
-	default:
-		return Action{}, fmt.Errorf("action %q: unknown action (want post, fetch, visit, reload, wait, replay, read)", s)
-	}
-	return a, nil
-}
-
-// parseField parses `NAME=VALUE | TYPE | LABEL`.
-func parseField(s string) (Field, error) {
-	parts := strings.Split(s, "|")
-	if len(parts) > 3 {
-		return Field{}, fmt.Errorf("field %q: want NAME=VALUE | TYPE | LABEL", s)
-	}
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	name, value, ok := strings.Cut(parts[0], "=")
-	if !ok {
-		return Field{}, fmt.Errorf("field %q: want NAME=VALUE", s)
-	}
-	f := Field{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value), Type: FieldText}
-	if !fieldName.MatchString(f.Name) {
-		return Field{}, fmt.Errorf("field %q: bad name %q", s, f.Name)
-	}
-	if slices.Contains(reservedFields, f.Name) {
-		return Field{}, fmt.Errorf("field %q: %q is added by the page itself", s, f.Name)
-	}
-	if len(parts) > 1 && parts[1] != "" {
-		f.Type = parts[1]
-	}
-	if len(parts) > 2 {
-		f.Label = parts[2]
-	}
-	if opts, ok := strings.CutPrefix(f.Type, "select:"); ok {
-		f.Type = FieldSelect
-		for o := range strings.SplitSeq(opts, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				f.Options = append(f.Options, o)
-			}
-		}
-		if len(f.Options) == 0 {
-			return Field{}, fmt.Errorf("field %q: select has no options", s)
-		}
-		if !slices.Contains(f.Options, f.Value) {
-			return Field{}, fmt.Errorf("field %q: value %q is not one of the options", s, f.Value)
-		}
-		return f, nil
-	}
-	switch f.Type {
-	case FieldText, FieldHidden, FieldPassword:
-	case FieldNumber:
-		if f.Value != "" {
-			if _, err := strconv.Atoi(f.Value); err != nil {
-				return Field{}, fmt.Errorf("field %q: value %q is not a whole number", s, f.Value)
-			}
-		}
-	case FieldCheckbox:
-		if f.Value != "" && f.Value != "on" {
-			return Field{}, fmt.Errorf("field %q: a checkbox's value is \"on\" (checked) or empty", s)
-		}
-	default:
-		return Field{}, fmt.Errorf("field %q: unknown type %q (want text, hidden, password, number, checkbox, select:A,B)", s, f.Type)
-	}
-	return f, nil
 }

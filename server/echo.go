@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"cookielab/server/session"
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -16,25 +19,6 @@ import (
 // status, Location, Set-Cookie lines and session events are kept under that
 // nonce, and GET /api/state?echo=NONCE hands them over once. Nothing is
 // kept for a request without a nonce, and no cookie is involved.
-
-const (
-	echoField  = "_echo"
-	echoHeader = "X-Cookielab-Echo"
-)
-
-// validNonce accepts 16–64 characters of base64url or hex: what the panel
-// sends (128 random bits), and nothing a log or a map should not hold.
-func validNonce(n string) bool {
-	if len(n) < 16 || len(n) > 64 {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
 
 // echoStore keeps echoes for a short time, bounded in number: the oldest
 // goes first when it is full.
@@ -94,75 +78,126 @@ func (s *echoStore) take(nonce string) (state.Echo, bool) {
 	return e.echo, true
 }
 
-// echoWriter snapshots the response as its header goes out: by then the
-// session middleware (inside) has committed and added its Set-Cookie.
-type echoWriter struct {
+// EventsHeader names the session events a response caused, in order
+// ("rotated", "rejected bad-signature"): the server's own account, for
+// anyone who reads the raw response (DevTools, the browser suite). Like
+// GET /api/state it describes only the caller's own session.
+const EventsHeader = "Cookielab-Events"
+
+// traceWriter finishes a request's trace as its header goes out: by then
+// the session middleware (inside) has committed and added its Set-Cookie.
+// It names the events in EventsHeader and, for a request that carried an
+// echo nonce, keeps the echo.
+type traceWriter struct {
 	http.ResponseWriter
 	r       *http.Request
-	s       *Server
+	echoes  *echoStore
+	now     func() time.Time
 	trace   *trace
-	nonce   string
+	nonce   string // "" when the request carried none
 	written bool
 }
 
-func (w *echoWriter) WriteHeader(code int) {
+func (w *traceWriter) WriteHeader(code int) {
 	if !w.written {
 		w.written = true
-		e := w.s.snapshot(w.ResponseWriter.Header(), w.r, w.trace)
-		e.Status = code
-		e.Location = w.ResponseWriter.Header().Get("Location")
-		w.s.echoes.put(w.nonce, e)
+		h := w.ResponseWriter.Header()
+		var events []state.Event
+		if w.trace.sess != nil {
+			events = w.trace.sess.Events()
+		}
+		if len(events) > 0 {
+			parts := make([]string, len(events))
+			for i, ev := range events {
+				parts[i] = strings.TrimSpace(ev.Kind + " " + ev.Reason)
+			}
+			h.Set(EventsHeader, strings.Join(parts, ", "))
+		}
+		if w.nonce != "" {
+			e := snapshot(h, w.r, w.trace.sess, w.now())
+			e.Status = code
+			e.Location = h.Get("Location")
+			w.echoes.put(w.nonce, e)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *echoWriter) Write(b []byte) (int, error) {
+func (w *traceWriter) Write(b []byte) (int, error) {
 	if !w.written {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }
 
-func (w *echoWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withEcho starts the request's trace and, for a state-changing request
-// that carries a nonce, keeps its echo.
-func (s *Server) withEcho(next http.Handler) http.Handler {
+// withEcho starts the request's trace and finishes it (traceWriter); a
+// state-changing request that carries a valid nonce (form field or header)
+// leaves its echo.
+func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := &trace{}
 		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
+		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			nonce := r.Header.Get(contract.EchoHeader)
+			if nonce == "" && r.PostForm != nil {
+				nonce = r.PostForm.Get(contract.EchoField)
+			}
+			if contract.ValidNonce(nonce) {
+				tw.nonce = nonce
+			}
 		}
-		nonce := r.Header.Get(echoHeader)
-		if nonce == "" && r.PostForm != nil {
-			nonce = r.PostForm.Get(echoField)
+		next.ServeHTTP(tw, r)
+		if !tw.written {
+			tw.WriteHeader(http.StatusOK)
 		}
-		if !validNonce(nonce) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(&echoWriter{ResponseWriter: w, r: r, s: s, trace: t, nonce: nonce}, r)
 	})
 }
 
-// snapshot describes what this response has done so far.
-func (s *Server) snapshot(h http.Header, r *http.Request, t *trace) state.Echo {
+// snapshot describes what this response has done so far: its Set-Cookie
+// lines and the events of sess (nil outside the session middleware).
+func snapshot(h http.Header, r *http.Request, sess *session.Session, now time.Time) state.Echo {
 	e := state.Echo{
 		Method:    r.Method,
 		Path:      r.URL.Path,
 		SetCookie: slices.Clone(h.Values("Set-Cookie")),
-		At:        s.now().UTC(),
+		At:        now.UTC(),
 	}
 	if e.SetCookie == nil {
 		e.SetCookie = []string{}
 	}
-	if t != nil && t.sess != nil {
-		e.Events = t.sess.Events()
+	if sess != nil {
+		e.Events = sess.Events()
 	}
 	if e.Events == nil {
 		e.Events = []state.Event{}
 	}
 	return e
+}
+
+// trace is one request's record of what it did, for its echo: the session
+// handle (bound inside the session middleware) gives the events; the
+// Set-Cookie lines come from the response headers.
+type trace struct {
+	sess *session.Session
+}
+
+type traceKey struct{}
+
+func traceFrom(ctx context.Context) *trace {
+	t, _ := ctx.Value(traceKey{}).(*trace)
+	return t
+}
+
+// bindTrace runs inside the session middleware and hands the request's
+// session handle to the trace that withEcho started outside it.
+func bindTrace(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t := traceFrom(r.Context()); t != nil {
+			t.sess = session.FromContext(r.Context())
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -537,13 +537,18 @@ func TestSecurityHeaders(t *testing.T) {
 func TestActionEcho(t *testing.T) {
 	lab := newTestLab(t)
 	b := lab.browser()
-	const nonce = "n0nce-0123456789abcdef"
+	const nonce, nonce2 = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
 	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}, "_echo": {nonce}})
-	b.post("/logout", url.Values{"_echo": {nonce + "2"}})
+	b.post("/logout", url.Values{"_echo": {nonce2}})
+	// Only the panel's nonce form is kept: anything else is no nonce.
+	b.post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}, "_echo": {"n0nce-0123456789abcdef"}})
+	if st := b.get("/api/state?echo=n0nce-0123456789abcdef"); strings.Contains(st.body, `"echo":`) {
+		t.Errorf("an echo was kept under a nonce the panel never makes: %s", st.body)
+	}
 
 	for _, tt := range []struct {
 		nonce, kind, cookieAttr string
-	}{{nonce, state.Created, "HttpOnly"}, {nonce + "2", state.Destroyed, "Max-Age=0"}} {
+	}{{nonce, state.Created, "HttpOnly"}, {nonce2, state.Destroyed, "Max-Age=0"}} {
 		st := b.get("/api/state?echo=" + tt.nonce)
 		if !strings.Contains(st.body, `"echo":`) || !strings.Contains(st.body, `"kind":"`+tt.kind+`"`) || !strings.Contains(st.body, tt.cookieAttr) {
 			t.Errorf("echo %s: %s", tt.nonce, st.body)

@@ -65,7 +65,7 @@ func TestLessonActionsNameRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.handler()
+	_, app := s.handler()
 	for _, l := range cat.Lessons() {
 		for _, st := range l.In("en").Steps {
 			method := st.Action.Method()
@@ -74,7 +74,7 @@ func TestLessonActionsNameRoutes(t *testing.T) {
 			}
 			req := httptest.NewRequest(method, st.Action.Path, nil)
 			var m mux.RouteMatch
-			if !s.appRouter.Match(req, &m) || m.MatchErr != nil {
+			if !app.Match(req, &m) || m.MatchErr != nil {
 				t.Errorf("%s step %d: %s %s is not a route (%v)", l.Slug, st.N, method, st.Action.Path, m.MatchErr)
 			}
 		}

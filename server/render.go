@@ -7,58 +7,27 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
+	"time"
 
 	"cookielab/server/auth"
 	"cookielab/server/session"
 	"cookielab/server/web"
 )
 
-// translations maps language → key → interface string.
-type translations map[string]map[string]string
-
-func loadTranslations() (translations, error) {
-	t := translations{}
-	for _, lang := range []string{"en", "ko"} {
-		b, err := fs.ReadFile(web.I18n, "i18n/"+lang+".json")
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n/%s.json: %w", lang, err)
-		}
-		t[lang] = m
-	}
-	for key := range t["en"] {
-		if _, ok := t["ko"][key]; !ok {
-			return nil, fmt.Errorf("i18n/ko.json: missing %q", key)
-		}
-	}
-	return t, nil
-}
-
-// translate returns the interface string key in lang (else English, else
-// the key itself, so a missing string is visible rather than blank), with
-// %s verbs filled from args.
-func (t translations) translate(lang, key string, args ...any) string {
-	msg, ok := t[lang][key]
-	if !ok {
-		if msg, ok = t["en"][key]; !ok {
-			return key
-		}
-	}
-	if len(args) == 0 {
-		return msg
-	}
-	strs := make([]any, len(args))
-	for i, a := range args {
-		strs[i] = fmt.Sprint(a)
-	}
-	return fmt.Sprintf(msg, strs...)
+// site is what every handler that answers with a page needs: the
+// templates, the translations, the session manager (a page commits the
+// session before it renders, so the panel sees what this response sets)
+// and the one error path (errors.go).
+type site struct {
+	log      *slog.Logger
+	now      func() time.Time
+	pages    map[string]*template.Template
+	i18n     translations
+	sessions *session.Manager
 }
 
 // page is what every template gets, like Django's RequestContext: the
@@ -74,13 +43,12 @@ type page struct {
 	PanelBuilt bool
 	ShowNotice bool
 	Visits     string // the tracking cookie's count, when tracking is on
-	Status     int
 	Data       any
 	tr         translations
 }
 
 // T translates an interface string into the page's language.
-func (p *page) T(key string, args ...any) string { return p.tr.translate(p.Lang, key, args...) }
+func (p *page) T(key string, kv ...any) string { return p.tr.translate(p.Lang, key, kv...) }
 
 // Other returns the language that the switch offers.
 func (p *page) Other() string {
@@ -94,7 +62,7 @@ const greetingPartial = "templates/partials/greeting.html"
 
 // parseTemplates parses each page with the layout and the partials. It also
 // returns the greeting partial's source for /lab/template.
-func (s *Server) parseTemplates() (map[string]*template.Template, string, error) {
+func parseTemplates() (map[string]*template.Template, string, error) {
 	funcs := template.FuncMap{
 		"add": func(a, b int) int { return a + b },
 		// dict passes several values to a sub-template.
@@ -139,7 +107,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, string, error)
 
 // newPage fills the common template data for r; the handler then sets
 // Title (usually translated, so after) and Data.
-func (s *Server) newPage(r *http.Request) *page {
+func (s *site) newPage(r *http.Request) *page {
 	p := prefsOf(r)
 	pg := &page{
 		Lang:       p.Lang,
@@ -159,7 +127,7 @@ func (s *Server) newPage(r *http.Request) *page {
 
 // render writes an HTML page. It commits the session first so the page can
 // show the panel what this very response sets.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
+func (s *site) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
 	if session.FromContext(r.Context()) != nil {
 		if err := s.sessions.Commit(w, r); errors.Is(err, session.ErrInterrupted) {
 			s.Error(w, r, errInterrupted)
@@ -175,18 +143,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // write executes the template and sends it, with the tracking cookie
 // counted and the echo embedded. It does not check the session commit:
 // render and renderError do.
-func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
-	if n, ok := s.countVisit(w, r); ok {
-		pg.Visits = strconv.Itoa(n)
-	}
-	echo := s.snapshot(w.Header(), r, traceFrom(r.Context()))
+func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
+	pg.Visits = countVisit(w, r)
+	echo := snapshot(w.Header(), r, session.FromContext(r.Context()), s.now())
 	echo.Status = status
 	b, err := json.Marshal(echo)
 	if err != nil {
 		s.log.Error("encoding echo", "err", err)
 	}
 	pg.Echo = string(b)
-	pg.Status = status
 	t, ok := s.pages[name]
 	var buf bytes.Buffer
 	if ok {
@@ -204,43 +169,4 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, status int, name 
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// renderError writes the error page for he, in the visitor's language.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, he *httpError) {
-	if session.FromContext(r.Context()) != nil {
-		s.sessions.Commit(w, r) // an interrupted write has expired the cookie already
-	}
-	pg := s.newPage(r)
-	pg.Title = pg.T("error.title")
-	hint := ""
-	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
-		hint = pg.T("error.logout_get")
-	}
-	pg.Data = struct {
-		Status  int
-		Message string
-		Hint    string
-	}{he.status, pg.T(he.key, he.args...), hint}
-	s.write(w, r, he.status, "error", pg)
-}
-
-// countVisit is the tracking example of lesson 4: while the visitor has
-// opted in (a visits cookie exists), every page view increments it. A page
-// never creates the cookie.
-func (s *Server) countVisit(w http.ResponseWriter, r *http.Request) (int, bool) {
-	c, err := r.Cookie("visits")
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.Atoi(c.Value)
-	if err != nil || n < 0 || n >= 1_000_000_000 {
-		n = 0
-	}
-	n++
-	http.SetCookie(w, &http.Cookie{
-		Name: "visits", Value: strconv.Itoa(n), Path: "/",
-		MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode,
-	})
-	return n, true
 }

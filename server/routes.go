@@ -11,61 +11,63 @@ import (
 
 // handler lists every route of Cookie Lab, with its method, grouped by who
 // may use it. Static files and the health check are served outside the
-// session middleware: they never read or change a session.
-func (s *Server) handler() http.Handler {
+// session middleware: they never read or change a session. It also returns
+// the application router, whose routes the tests match lessons against.
+func (s *Server) handler() (http.Handler, *mux.Router) {
+	app := s.router()
 	root := mux.NewRouter()
 	root.Handle("/healthz", handleHealthz()).Methods(http.MethodGet, http.MethodHead)
 	root.PathPrefix("/static/").Handler(http.StripPrefix("/static/", web.Static())).Methods(http.MethodGet, http.MethodHead)
-	s.appRouter = s.router()
-	root.PathPrefix("/").Handler(s.withSession(s.appRouter))
+	root.PathPrefix("/").Handler(s.withSession(app))
 	var h http.Handler = root
-	h = s.limitBody(h)
+	h = limitBody(s.site, s.cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)
-	h = s.logRequests(h)
-	return h
+	h = logRequests(s.site, h)
+	return h, app
 }
 
 // withSession wraps the application routes, from the outside in: refusal
 // of cross-origin writes, the action echo, the session, the current user,
 // the preference cookies.
 func (s *Server) withSession(app http.Handler) http.Handler {
-	h := s.withPrefs(app)
+	h := withPrefs(app)
 	h = s.auth.Middleware(h)
-	h = s.bindTrace(h)
+	h = bindTrace(h)
 	h = s.sessions.Handler(h)
-	h = s.withEcho(h)
-	h = s.refuseCrossOrigin(h)
+	h = withEcho(s.echoes, s.site.now, h)
+	h = refuseCrossOrigin(s.site, h)
 	return h
 }
 
 // router holds every application route.
 func (s *Server) router() *mux.Router {
+	site, a := s.site, s.auth
 	r := mux.NewRouter()
-	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
-	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
+	r.NotFoundHandler = handleNotFound(site)
+	r.MethodNotAllowedHandler = handleMethodNotAllowed(site, r)
 	// Pages answer HEAD as well as GET (net/http drops the body).
 	get := []string{http.MethodGet, http.MethodHead}
 
 	// For everyone.
-	r.Handle("/", s.handleIndex()).Methods(get...)
-	r.Handle("/lessons/{slug}", s.handleLesson()).Methods(get...)
-	r.Handle("/login", s.handleLoginForm()).Methods(get...)
-	r.Handle("/login", s.handleLogin()).Methods(http.MethodPost)
-	r.Handle("/signup", s.handleSignupForm()).Methods(get...)
-	r.Handle("/signup", s.handleSignup()).Methods(http.MethodPost)
-	r.Handle("/logout", s.handleLogout()).Methods(http.MethodPost)
-	r.Handle("/prefs", s.handlePrefs()).Methods(http.MethodPost)
-	r.Handle("/api/state", s.handleState()).Methods(get...)
+	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
+	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons, s.pages)).Methods(get...)
+	r.Handle("/login", handleLoginForm(site)).Methods(get...)
+	r.Handle("/login", handleLogin(site, a)).Methods(http.MethodPost)
+	r.Handle("/signup", handleSignupForm(site)).Methods(get...)
+	r.Handle("/signup", handleSignup(site, a)).Methods(http.MethodPost)
+	r.Handle("/logout", handleLogout(a)).Methods(http.MethodPost)
+	r.Handle("/prefs", handlePrefs(site)).Methods(http.MethodPost)
+	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, site.now)).Methods(get...)
 
 	// The playground the lessons use.
-	r.Handle("/lab/session", s.handleLabSession()).Methods(http.MethodPost)
-	r.Handle("/lab/cookie", s.handleLabCookie()).Methods(http.MethodPost)
-	r.Handle("/lab/tracking", s.handleLabTracking()).Methods(http.MethodPost)
-	r.Handle("/lab/request", s.handleLabRequest()).Methods(get...)
-	r.Handle("/lab/template", s.handleLabTemplate()).Methods(get...)
+	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie", handleLabCookie(site, s.sessions.Config().CookieName)).Methods(http.MethodPost)
+	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
+	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
+	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
 
 	// Login required.
-	r.Handle("/me", auth.RequireLogin(s.handleMe())).Methods(get...)
-	r.Handle("/password", auth.RequireLogin(s.handlePassword())).Methods(http.MethodPost)
+	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)
+	r.Handle("/password", auth.RequireLogin(handlePassword(site, a))).Methods(http.MethodPost)
 	return r
 }

@@ -1,18 +1,17 @@
 // Package server is Cookie Lab's HTTP server: it wires the session manager,
 // the authentication system, the lessons and the embedded web files into one
-// http.Handler. routes.go lists every route.
+// http.Handler. routes.go lists every route; the handlers live in files named
+// for what they serve (pages.go, auth.go, lab.go, api.go, prefs.go), and
+// every error a person sees goes through errors.go.
 package server
 
 import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/gorilla/mux"
 
 	"cookielab/lessons"
 	"cookielab/server/auth"
@@ -47,21 +46,17 @@ type Deps struct {
 	Now      func() time.Time
 }
 
-// Server holds the application's parts. Its handlers are methods, so every
-// dependency is explicit and nothing is global.
+// Server holds the application's parts; routes.go hands each handler the
+// parts it needs.
 type Server struct {
 	cfg      Config
-	log      *slog.Logger
-	now      func() time.Time
+	site     *site
 	sessions *session.Manager
 	auth     *auth.Auth
 	lessons  *lessons.Catalog
-	pages    map[string]*template.Template
-	i18n     translations
+	pages    *lessonPages
 	echoes   *echoStore
-	requests requestCounter
-	// appRouter holds the application routes (see routes.go).
-	appRouter *mux.Router
+	requests *requestCounter
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -72,7 +67,8 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.handler(), nil
+	h, _ := s.handler()
+	return h, nil
 }
 
 func newServer(cfg Config, deps Deps) (*Server, error) {
@@ -117,27 +113,35 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		}
 		deps.Lessons = cat
 	}
-	s := &Server{
-		cfg:     cfg,
-		log:     deps.Logger,
-		now:     deps.Now,
-		lessons: deps.Lessons,
-		echoes:  newEchoStore(deps.Now, 2*time.Minute, 10_000),
-	}
-	var err error
-	if s.i18n, err = loadTranslations(); err != nil {
+	i18n, err := loadTranslations()
+	if err != nil {
 		return nil, err
 	}
-	if s.pages, s.greeting, err = s.parseTemplates(); err != nil {
+	pages, greeting, err := parseTemplates()
+	if err != nil {
 		return nil, err
 	}
+	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n}
 	sessCfg := cfg.Session
-	sessCfg.Error = s.Error // the session middleware's failures get the same pages
-	if s.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
+	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
-	s.auth = auth.New(deps.Users, s.sessions, cfg.AuthKey)
-	return s, nil
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName)
+	if err != nil {
+		return nil, fmt.Errorf("rendering lessons: %w", err)
+	}
+	return &Server{
+		cfg:      cfg,
+		pages:    lp,
+		site:     st,
+		sessions: st.sessions,
+		auth:     auth.New(deps.Users, cfg.AuthKey),
+		lessons:  deps.Lessons,
+		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000),
+		requests: &requestCounter{},
+		greeting: greeting,
+	}, nil
 }
 
 // randomKey returns 32 bytes from crypto/rand (which never fails).
@@ -145,45 +149,4 @@ func randomKey() []byte {
 	k := make([]byte, 32)
 	rand.Read(k)
 	return k
-}
-
-// errInterrupted is what a request gets when its session write lost the race
-// with a logout (Django's SessionInterrupted).
-var errInterrupted = &httpError{status: http.StatusBadRequest, key: "error.400.interrupted"}
-
-// httpError is an error a person should see: a status and a message key.
-type httpError struct {
-	status int
-	key    string
-	args   []any
-}
-
-func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
-
-func badRequest(key string, args ...any) error {
-	return &httpError{status: http.StatusBadRequest, key: key, args: args}
-}
-
-// Error is the one error path for HTTP: it maps err to a status and a
-// translated message page, and logs only internal failures.
-func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	var he *httpError
-	switch {
-	case errors.As(err, &he):
-	case errors.Is(err, session.ErrInterrupted):
-		he = errInterrupted
-	case errors.Is(err, session.ErrTooLarge):
-		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
-	case errors.Is(err, session.ErrFull):
-		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full"}
-		w.Header().Set("Retry-After", session.RetryFull)
-	case errors.Is(err, session.ErrUnavailable):
-		s.log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
-		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.store"}
-		w.Header().Set("Retry-After", session.RetryUnavailable)
-	default:
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		he = &httpError{status: http.StatusInternalServerError, key: "error.500"}
-	}
-	s.renderError(w, r, he)
 }

@@ -23,8 +23,11 @@ func TestStateAfterPasswordChangeElsewhere(t *testing.T) {
 	}
 	before := phone.state()
 	old := before.Session
-	if old == nil || before.User == nil || old.UserID != before.User.ID {
-		t.Fatalf("after logging in: session %+v of user %+v; want the session to carry the user's id", old, before.User)
+	if old == nil || before.User == nil {
+		t.Fatalf("after logging in: session %+v, user %+v", old, before.User)
+	}
+	if rec, err := lab.store.Get(t.Context(), old.ID); err != nil || rec.UserID != before.User.ID {
+		t.Fatalf("the stored session belongs to %q (%v), want the user's id %q", rec.UserID, err, before.User.ID)
 	}
 	res := laptop.post("/password", url.Values{"old_password": {"wonderland"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glass"}})
 	if res.StatusCode != http.StatusSeeOther {

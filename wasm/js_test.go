@@ -25,7 +25,7 @@ func TestJSValueDecodesState(t *testing.T) {
 		User:          &state.User{ID: "1", Username: "alice", DisplayName: "앨리스", DateJoined: at},
 		Cookies:       []state.Cookie{{Name: "sessionid", Value: "a.b"}, {Name: "x", Value: `"<q>"`}},
 		Session: &state.Session{ID: "id", Cookie: "a.b", Created: at, LastSeen: at, Expires: at, IdleExpires: at,
-			AbsoluteExpires: at, Data: map[string]string{"cart": "apple", "n": "1"}, UserID: "1"},
+			AbsoluteExpires: at, Data: map[string]string{"cart": "apple", "n": "1"}},
 		Events: []state.Event{{Kind: state.Rejected, At: at, ID: "z", Reason: state.ReasonBadSignature}},
 		Now:    at,
 		Echo:   &state.Echo{Method: "POST", Path: "/logout", Status: 303, SetCookie: []string{"sessionid=; Max-Age=0"}, At: at},
@@ -113,7 +113,7 @@ func fromState(st state.State) panel.State {
 	if s := st.Session; s != nil {
 		out.Session = &panel.Session{ID: s.ID, Cookie: s.Cookie, Created: tm(s.Created), LastSeen: tm(s.LastSeen),
 			Expires: tm(s.Expires), IdleExpires: tm(s.IdleExpires), AbsoluteExpires: tm(s.AbsoluteExpires),
-			Data: s.Data, UserID: s.UserID}
+			Data: s.Data}
 	}
 	if e := st.Echo; e != nil {
 		out.Echo = &panel.Echo{Method: e.Method, Path: e.Path, Status: e.Status, Location: e.Location,

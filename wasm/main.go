@@ -35,20 +35,11 @@ type app struct {
 	root, body, toggle js.Value
 	lang               string
 	collapsed          bool
-	zone               int // the browser's zone offset, in seconds east of UTC
+	zone               int           // the browser's zone offset, in seconds east of UTC
+	origin             panel.Request // this page's scheme and host, for reading Set-Cookie lines
 
-	pageEcho   *panel.Echo
-	actionEcho *panel.Echo
-	skew       panel.Duration // the server's clock minus the browser's
-	lastCookie string         // document.cookie at the last refresh
-	// arrivalEcho is the nonce of the form submitted just before this page
-	// loaded, read once at start: only this page may collect it. Reading
-	// sessionStorage again later would let a refresh on a page being left
-	// (its cookies just changed by the POST) take the next page's echo.
-	arrivalEcho string
-	renders     int
-	tries       map[string]int // refreshes made for a countdown at zero, by deadline
-	nextTry     panel.Time
+	live    *panel.Live
+	renders int
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
@@ -83,13 +74,13 @@ func mount(root js.Value) *app {
 		root: root,
 		lang: panel.Lang(lang.String()),
 		// Fixed at start, as package time's Local is under js/wasm.
-		zone:        -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
-		pageEcho:    decodeEcho(root.Call("getAttribute", "data-echo")),
-		arrivalEcho: sessionStorage.get(panel.KeyPendingEcho),
-		tries:       map[string]int{},
-		kick:        make(chan struct{}, 1),
-		nonces:      make(chan string, 4),
-		quit:        make(chan struct{}),
+		zone: -global.Get("Date").New().Call("getTimezoneOffset").Int() * 60,
+		origin: panel.NewRequest(global.Get("location").Get("protocol").String(),
+			global.Get("location").Get("hostname").String(), ""),
+		live:   panel.NewLive(decodeEcho(root.Call("getAttribute", "data-echo")), sessionStorage.get(panel.KeyPendingEcho)),
+		kick:   make(chan struct{}, 1),
+		nonces: make(chan string, 4),
+		quit:   make(chan struct{}),
 	}
 	p.collapsed = localStorage.get(panel.KeyCollapsed) == "1"
 	head := build(panel.Header(p.lang, p.collapsed))
@@ -199,82 +190,55 @@ func (p *app) wall() panel.Time {
 	return panel.Unix(0, int64(global.Get("Date").Call("now").Float())*1e6).In(p.zone)
 }
 
-// now is the server's clock, as well as the panel knows it.
-func (p *app) now() panel.Time { return p.wall().Add(p.skew) }
-
-// tick updates the countdowns, re-fetches the state when one reaches zero
-// (the server then reports the expiry; a few tries in case the clocks
-// disagree) or when document.cookie changed (a cookie expired in the jar, or
-// a script wrote one).
+// tick updates the countdowns and re-fetches the state when panel.Live
+// says so (a countdown reached zero, or document.cookie changed).
 func (p *app) tick() {
-	if document.Get("cookie").String() != p.lastCookie {
-		p.refresh("")
-		return
-	}
-	now := p.now()
 	list := p.body.Call("querySelectorAll", "["+panel.DeadlineAttr+"]")
-	for i, n := 0, list.Length(); i < n; i++ {
-		el := list.Index(i)
-		attr := el.Call("getAttribute", panel.DeadlineAttr).String()
-		deadline, ok := panel.ParseTime(attr)
-		if !ok {
+	els := make([]js.Value, list.Length())
+	deadlines := make([]string, len(els))
+	for i := range els {
+		els[i] = list.Index(i)
+		deadlines[i] = attr(els[i], panel.DeadlineAttr)
+	}
+	t := p.live.Tick(document.Get("cookie").String(), deadlines, p.wall(), p.lang)
+	for i, c := range t.Countdowns {
+		if !c.OK {
 			continue
 		}
-		left := deadline.Sub(now)
-		el.Set("textContent", panel.Countdown(left, p.lang))
-		if left > 0 {
-			continue
+		els[i].Set("textContent", c.Text)
+		if c.Expired {
+			els[i].Call("setAttribute", "data-expired", "true")
 		}
-		el.Call("setAttribute", "data-expired", "true")
-		if p.tries[attr] < 3 && !now.Before(p.nextTry) {
-			p.tries[attr]++
-			p.nextTry = now.Add(2 * panel.Second)
-			p.refresh("")
-			return
-		}
+	}
+	if t.Refresh {
+		p.refresh("")
 	}
 }
 
-// refresh fetches GET /api/state (collecting the echo of nonce, or of the
-// form submitted just before this page) and renders.
+// refresh fetches GET /api/state (collecting the echo panel.Live picks)
+// and renders.
 func (p *app) refresh(nonce string) {
-	pending := p.arrivalEcho
-	if nonce == "" {
-		nonce = pending
-	}
-	p.lastCookie = document.Get("cookie").String()
+	cookie := document.Get("cookie").String()
+	f := p.live.Begin(nonce, cookie)
 	in := panel.Input{
 		Lang:           p.lang,
 		Zone:           p.zone,
-		DocumentCookie: p.lastCookie,
-		PageEcho:       p.pageEcho,
+		Origin:         p.origin,
+		DocumentCookie: cookie,
 		Prev:           panel.DecodeSnapshot(parseJSON(sessionStorage.get(panel.KeySnapshot))),
 		Timeline:       panel.DecodeEvents(parseJSON(sessionStorage.get(panel.KeyTimeline))),
 		SessionCookies: panel.DecodeStrings(parseJSON(sessionStorage.get(panel.KeySessionCookies))),
 	}
-	st, err := fetchState(panel.StateURL(nonce))
+	st, err := fetchState(f.URL)
 	if err != nil {
 		in.Err = err.Error()
 	} else {
-		// The server hands an echo over once: forget the nonce now that the
-		// request got through (not before: a page left mid-fetch keeps it for
-		// the next), unless a form has since put a newer one there.
-		if pending != "" {
-			p.arrivalEcho = ""
-			if sessionStorage.get(panel.KeyPendingEcho) == pending {
-				sessionStorage.remove(panel.KeyPendingEcho)
-			}
-		}
-		if !st.Now.IsZero() {
-			p.skew = st.Now.Sub(p.wall())
-		}
-		if st.Echo != nil {
-			p.actionEcho = st.Echo
+		if p.live.Done(f, &st, p.wall(), sessionStorage.get(panel.KeyPendingEcho)) {
+			sessionStorage.remove(panel.KeyPendingEcho)
 		}
 		in.State = &st
 	}
-	in.ActionEcho, in.Now = p.actionEcho, p.now()
-	p.render(panel.Build(in))
+	p.render(panel.Build(p.live.Input(in, p.wall())))
 }
 
 func (p *app) render(m panel.Model) {
@@ -330,15 +294,12 @@ func onSubmit(ev js.Value) {
 	if form.Type() != js.TypeObject || form.Get("nodeName").String() != "FORM" {
 		return
 	}
-	method, action := attr(form, "method"), attr(form, "action")
+	var sub panel.Submitter
 	if s := ev.Get("submitter"); s.Type() == js.TypeObject {
-		if s.Call("hasAttribute", "formmethod").Bool() {
-			method = attr(s, "formmethod")
-		}
-		if s.Call("hasAttribute", "formaction").Bool() {
-			action = attr(s, "formaction")
-		}
+		sub = panel.Submitter{Method: attr(s, "formmethod"), Action: attr(s, "formaction"),
+			HasMethod: s.Call("hasAttribute", "formmethod").Bool(), HasAction: s.Call("hasAttribute", "formaction").Bool()}
 	}
+	method, action := panel.SubmitTarget(attr(form, "method"), attr(form, "action"), sub)
 	origin := global.Get("location").Get("origin").String()
 	actionOrigin := ""
 	if try(func() {

@@ -32,6 +32,7 @@ type Exchange struct {
 	Responded bool     // the response's raw headers are known
 	Status    int      // the status of the response
 	SetCookie []string // its Set-Cookie lines, in order
+	Events    string   // its Cookielab-Events header: the session events the server says it caused
 
 	sentSeq, respSeq int // arrival order of the two ExtraInfo events
 }
@@ -130,6 +131,7 @@ func (r *Recorder) Handle(ev any) {
 		if v := header(ev.Headers, "Set-Cookie"); v != "" {
 			e.SetCookie = strings.Split(v, "\n")
 		}
+		e.Events = header(ev.Headers, "Cookielab-Events")
 		r.seq++
 		e.respSeq = r.seq
 	case *page.EventFrameNavigated:
@@ -264,6 +266,9 @@ func Format(exs []Exchange) string {
 		}
 		for _, l := range e.SetCookie {
 			fmt.Fprintf(&b, "    Set-Cookie: %s\n", l)
+		}
+		if e.Events != "" {
+			fmt.Fprintf(&b, "    Cookielab-Events: %s\n", e.Events)
 		}
 	}
 	return b.String()

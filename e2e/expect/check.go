@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,49 +13,47 @@ import (
 	"github.com/chromedp/cdproto/network"
 
 	"cookielab/e2e/browser"
-	"cookielab/lessons"
-	"cookielab/wasm/state"
+	"cookielab/lessons/step"
 )
-
-// Expectation is one `expect:` line, as the lessons package parses it.
-type Expectation = lessons.Expectation
 
 // Where a finding was made.
 const (
-	OnPage    = "page"    // the page outside the panel (DOM)
-	OnPanel   = "panel"   // the panel (DOM)
-	InBrowser = "browser" // DevTools: jar, raw headers, and the server's /api/state answer to the browser
+	OnPanel   = "panel"   // what the learner's panel shows (DOM)
+	InBrowser = "browser" // DevTools (jar, raw headers) and the server's own answers
 )
 
-// Finding is what one place shows about one expectation.
+// Finding is what one observer decided about one expectation.
 type Finding struct {
 	Where  string
-	OK     bool
-	Detail string // what was seen, readable on its own: "browser jar has no cookie …"
+	State  step.State
+	Detail string // what was seen, readable on its own: "browser: the jar has no cookie …"
 }
 
 // Result is the verdict on one expectation.
 type Result struct {
-	Expectation Expectation
+	Expectation step.Expectation
 	Findings    []Finding
 }
 
-// Failed reports whether any place disagrees with the expectation.
+// Failed reports whether an observer found the expectation false, or the
+// browser could not decide it (it sees everything the checks need). The
+// panel may not yet be able to decide a check: that is reported, not failed.
 func (r Result) Failed() bool {
-	return slices.ContainsFunc(r.Findings, func(f Finding) bool { return !f.OK })
+	return slices.ContainsFunc(r.Findings, func(f Finding) bool {
+		return f.State == step.Fail || f.State == step.Undecided && f.Where == InBrowser
+	})
 }
 
-// Reason says why the expectation failed: what each failing place showed,
-// and which places held it, since then the panel and the browser disagree.
+// Reason says why the expectation failed: what each failing observer saw,
+// and which held it, since then the panel and the browser disagree.
 func (r Result) Reason() string {
 	var bad, good []string
-	// The browser's own state first: it is the truth the panel shows.
 	findings := slices.Clone(r.Findings)
-	slices.SortStableFunc(findings, func(a, b Finding) int {
+	slices.SortStableFunc(findings, func(a, b Finding) int { // the browser first: it is the truth the panel shows
 		return cmp.Compare(boolInt(a.Where != InBrowser), boolInt(b.Where != InBrowser))
 	})
 	for _, f := range findings {
-		if f.OK {
+		if f.State == step.Pass {
 			good = append(good, f.Detail)
 		} else {
 			bad = append(bad, f.Detail)
@@ -69,295 +66,131 @@ func (r Result) Reason() string {
 	return msg
 }
 
-// Check checks one expectation against the view.
-func Check(e Expectation, v View) Result {
+// Check decides one expectation with package step's own check, once on
+// what the browser really holds and once on what the panel shows.
+func Check(e step.Expectation, v View) Result {
 	r := Result{Expectation: e}
-	add := func(where string, ok bool, format string, a ...any) {
-		r.Findings = append(r.Findings, Finding{Where: where, OK: ok, Detail: fmt.Sprintf(format, a...)})
-	}
-	arg := func(i int) string {
-		if i < len(e.Args) {
-			return e.Args[i]
-		}
-		return ""
-	}
-	p, b := v.Page, v.Browser
-	pn := &p.Panel
-	st := b.State
-	noState := func() bool {
-		if st == nil {
-			add(InBrowser, false, "browser could not read /api/state: %s", b.StateErr)
-			return true
-		}
-		return false
-	}
-
-	switch e.Check {
-	case "js-cookie has", "js-cookie lacks":
-		name, want := arg(0), e.Check == "js-cookie has"
-		has := slices.ContainsFunc(pn.JSCookies, func(c PanelCookie) bool { return c.Name == name })
-		add(OnPanel, has == want, "panel js-cookies %s %q (shows: %s)", hasWord(has), name, panelNames(pn.JSCookies))
-		has = slices.Contains(cookieNames(p.DocumentCookie), name)
-		add(InBrowser, has == want, "browser document.cookie %s %q (document.cookie: %q)", hasWord(has), name, p.DocumentCookie)
-
-	case "server-cookie has", "server-cookie lacks":
-		name, want := arg(0), e.Check == "server-cookie has"
-		has := slices.ContainsFunc(pn.ServerCookies, func(c PanelCookie) bool { return c.Name == name })
-		add(OnPanel, has == want, "panel server-cookies %s %q (shows: %s)", hasWord(has), name, panelNames(pn.ServerCookies))
-		if b.LastRequest == nil {
-			add(InBrowser, false, "browser made no request to the site that DevTools saw")
-			break
-		}
-		has = slices.Contains(cookieNames(b.LastRequest.Cookie), name)
-		add(InBrowser, has == want, "browser's last request (%s %s) %s cookie %q (Cookie: %s)",
-			b.LastRequest.Method, pathOf(b.LastRequest.URL), carriedWord(has), name, orNone(b.LastRequest.Cookie))
-
-	case "jar has":
-		checkJarHas(arg(0), e.Args[min(1, len(e.Args)):], v, add)
-
-	case "jar lacks":
-		name := arg(0)
-		inJS := slices.ContainsFunc(pn.JSCookies, func(c PanelCookie) bool { return c.Name == name })
-		inServer := slices.ContainsFunc(pn.ServerCookies, func(c PanelCookie) bool { return c.Name == name })
-		add(OnPanel, !inJS && !inServer, "panel %s %q (js-cookies: %s; server-cookies: %s)",
-			hasWord(inJS || inServer), name, panelNames(pn.JSCookies), panelNames(pn.ServerCookies))
-		found := jarNamed(b.Jar, name)
-		if len(found) == 0 {
-			add(InBrowser, true, "browser jar has no cookie %q", name)
-		} else {
-			add(InBrowser, false, "browser jar has %s", describeCookie(found[0]))
-		}
-
-	case "set-cookie sets", "set-cookie deletes":
-		name, op := arg(0), "set"
-		if e.Check == "set-cookie deletes" {
-			op = "delete"
-		}
-		shown := slices.ContainsFunc(pn.SetCookie, func(l PanelSetLine) bool { return l.Name == name && l.Op == op })
-		add(OnPanel, shown, "panel set-cookie %s %s %q (shows: %s)", hasWord(shown), op, name, panelSetLines(pn.SetCookie))
-		seen := slices.ContainsFunc(setCookieLines(b.Action), func(l setLine) bool { return l.name == name && l.op == op })
-		saw := "saw no Set-Cookie"
-		if seen {
-			saw = "saw a Set-Cookie"
-		}
-		add(InBrowser, seen, "browser %s that %ss %q since the action (%s)", saw, op, name, describeSetLines(b.Action))
-
-	case "session none", "session anonymous", "session user":
-		want := strings.TrimPrefix(e.Check, "session ")
-		user := arg(0)
-		panelOK := false
-		switch want {
-		case "none", "anonymous":
-			panelOK = pn.Session.State == want
-		case "user":
-			panelOK = pn.Session.State == "authenticated" && (user == "*" || pn.Session.User == user)
-		}
-		add(OnPanel, panelOK, "panel session shows %s", describePanelSession(pn.Session))
-		if noState() {
-			break
-		}
-		var ok bool
-		switch want {
-		case "none":
-			ok = st.Session == nil
-		case "anonymous":
-			ok = st.Session != nil && st.User == nil
-		case "user":
-			ok = st.Session != nil && st.User != nil && (user == "*" || st.User.Username == user)
-		}
-		jar := jarNamed(b.Jar, v.sessionCookie())
-		detail := "browser: the server says " + describeState(st)
-		if want == "none" && len(jar) > 0 {
-			ok = false
-			detail += ", yet the jar still holds " + describeCookie(jar[0])
-		}
-		if want != "none" && len(jar) == 0 {
-			ok = false
-			detail += ", yet the jar has no " + v.sessionCookie() + " cookie"
-		}
-		add(InBrowser, ok, "%s", detail)
-
-	case "session data", "session lacks":
-		key, value, withValue := arg(0), arg(1), len(e.Args) > 1
-		want := e.Check == "session data"
-		row := slices.IndexFunc(pn.Session.Data, func(d DataRow) bool { return d.Key == key })
-		has := row >= 0 && (!withValue || pn.Session.Data[row].Value == value)
-		add(OnPanel, has == want, "panel session data %s (shows: %s)", describeKey(key, value, withValue, has), dataRows(pn.Session.Data))
-		if noState() {
-			break
-		}
-		var data map[string]string
-		if st.Session != nil {
-			data = st.Session.Data
-		}
-		got, ok := data[key]
-		has = ok && (!withValue || got == value)
-		add(InBrowser, has == want, "browser: the server's session data %s (data: %s)", describeKey(key, value, withValue, has), dataMap(st.Session))
-
-	case "session-id changed", "session-id same":
-		changed := e.Check == "session-id changed"
-		now := pn.Session.ID
-		add(OnPanel, (now != v.Prev.PanelSessionID) == changed, "panel session id %s (was %s, now %s)",
-			changeWord(now != v.Prev.PanelSessionID), orNone(short(v.Prev.PanelSessionID)), orNone(short(now)))
-		if noState() {
-			break
-		}
-		now = ""
-		if st.Session != nil {
-			now = st.Session.ID
-		}
-		add(InBrowser, (now != v.Prev.ServerSessionID) == changed, "browser: the server's session id %s (was %s, now %s)",
-			changeWord(now != v.Prev.ServerSessionID), orNone(short(v.Prev.ServerSessionID)), orNone(short(now)))
-
-	case "timeline has":
-		kind, reason := arg(0), arg(1)
-		shown := slices.ContainsFunc(pn.Timeline, func(ev PanelEvent) bool {
-			return ev.Event == kind && (reason == "" || ev.Reason == reason)
-		})
-		add(OnPanel, shown, "panel timeline %s %s (shows: %s)", hasWord(shown), strings.TrimSpace(kind+" "+reason), panelEvents(pn.Timeline))
-		checkTimelineInBrowser(kind, reason, v, add)
-
-	case "user", "user anonymous":
-		user := arg(0)
-		if !p.HasUser {
-			add(OnPage, false, "page has no header greeting (header [data-user])")
-		} else if e.Check == "user anonymous" {
-			add(OnPage, p.User == "", "page header %s", describeGreeting(p.User))
-		} else {
-			add(OnPage, p.User != "" && (user == "*" || p.User == user), "page header %s", describeGreeting(p.User))
-		}
-		if noState() {
-			break
-		}
-		if e.Check == "user anonymous" {
-			add(InBrowser, st.User == nil, "browser: the server says %s", describeState(st))
-		} else {
-			add(InBrowser, st.User != nil && (user == "*" || st.User.Username == user), "browser: the server says %s", describeState(st))
-		}
-
-	case "page shows":
-		text := arg(0)
-		ok := strings.Contains(p.Text, squash(text))
-		add(OnPage, ok, "page %s %q", showsWord(ok), text)
-
-	case "result shows":
-		text := arg(0)
-		s, ok := p.Step(v.Step)
-		if !ok {
-			add(OnPage, false, "page has no step %d", v.Step)
-			break
-		}
-		ok = strings.Contains(s.Result, squash(text))
-		add(OnPage, ok, "step %d's result %s %q (result: %q)", v.Step, showsWord(ok), text, clip(s.Result, 300))
-
-	case "url":
-		want := arg(0)
-		add(OnPage, urlMatches(p.URL, want), "page location is %s", p.URL)
-		add(InBrowser, urlMatches(b.URL, want), "browser is at %s", b.URL)
-
-	default:
-		add(OnPage, false, "unknown check %q", e.Check)
+	for _, o := range []struct {
+		where string
+		view  *step.View
+	}{{InBrowser, v.BrowserView()}, {OnPanel, v.PanelView()}} {
+		d := step.Decide(e, o.view)
+		r.Findings = append(r.Findings, Finding{Where: o.where, State: d.State, Detail: o.where + ": " + d.Saw})
 	}
 	return r
 }
 
-func checkJarHas(name string, attrs []string, v View, add func(string, bool, string, ...any)) {
-	pn := &v.Page.Panel
-	// The panel sees the jar through document.cookie and the server's list;
-	// a cookie scoped to another path reaches neither, so only the browser
-	// can tell.
-	pathElsewhere := slices.ContainsFunc(attrs, func(a string) bool { return strings.HasPrefix(a, "path=") && a != "path=/" })
-	if !pathElsewhere {
-		js := slices.IndexFunc(pn.JSCookies, func(c PanelCookie) bool { return c.Name == name })
-		srv := slices.IndexFunc(pn.ServerCookies, func(c PanelCookie) bool { return c.Name == name })
-		switch {
-		case js < 0 && srv < 0:
-			add(OnPanel, false, "panel shows no cookie %q (js-cookies: %s; server-cookies: %s)", name, panelNames(pn.JSCookies), panelNames(pn.ServerCookies))
-		case slices.Contains(attrs, "httponly") && (js >= 0 || srv < 0 || pn.ServerCookies[srv].HTTPOnly != "true"):
-			add(OnPanel, false, "panel does not mark %q HttpOnly (in js-cookies: %v; server-cookies data-httponly=%q)", name, js >= 0, httpOnlyAttr(pn.ServerCookies, srv))
-		default:
-			add(OnPanel, true, "panel shows %q", name)
+// BrowserView is what the browser holds and the server says after the
+// step, as package step reads it: the jar and the raw headers from
+// DevTools, the session from the server's GET /api/state, the events from
+// the step's responses' Cookielab-Events headers.
+func (v View) BrowserView() *step.View {
+	b := v.Browser
+	sv := &step.View{Sees: step.SeesScript | step.SeesJar | step.SeesSetCookie | step.SeesEvents | step.SeesPrev,
+		SessionCookie: v.SessionCookie, PrevSessionID: v.Prev.ServerSessionID}
+	if v.Page != nil {
+		sv.Script = pairs(v.Page.DocumentCookie)
+		sv.Page = v.Page.stepPage(v.Step)
+		sv.Page.URL = b.URL
+		sv.Sees |= step.SeesPage
+	}
+	if b.LastRequest != nil {
+		sv.Received = pairs(b.LastRequest.Cookie)
+		sv.Sees |= step.SeesReceived
+	}
+	for _, c := range b.Jar {
+		sv.Jar = append(sv.Jar, step.JarCookie{
+			Name: c.Name, Value: c.Value, Path: c.Path,
+			HttpOnly: step.TriOf(c.HTTPOnly), Secure: step.TriOf(c.Secure), Persistent: step.TriOf(!c.Session),
+			SameSite: string(c.SameSite),
+		})
+	}
+	for _, l := range setCookieLines(b.Action) {
+		sv.SetCookie = append(sv.SetCookie, step.SetLine{Name: l.name, Op: l.op, Where: l.where})
+	}
+	for _, x := range b.Action {
+		sv.Events = append(sv.Events, ParseEvents(x.Events)...)
+	}
+	if st := b.State; st != nil {
+		sv.Sees |= step.SeesSession
+		if st.Session != nil {
+			sv.Session = &step.Session{ID: st.Session.ID, Data: st.Session.Data}
+			if st.User != nil {
+				sv.Session.User = st.User.Username
+			}
 		}
 	}
-	found := jarNamed(v.Browser.Jar, name)
-	if len(found) == 0 {
-		add(InBrowser, false, "browser jar has no cookie %q (jar: %s)", name, jarNames(v.Browser.Jar))
-		return
-	}
-	for _, c := range found {
-		if missing := missingAttrs(c, attrs); len(missing) == 0 {
-			add(InBrowser, true, "browser jar has %s", describeCookie(c))
-			return
-		}
-	}
-	add(InBrowser, false, "browser jar has %s, not %s", describeCookie(found[0]), strings.Join(missingAttrs(found[0], attrs), ", "))
+	return sv
 }
 
-// missingAttrs returns the `jar has` attributes that c lacks.
-func missingAttrs(c *network.Cookie, attrs []string) []string {
-	var missing []string
-	for _, a := range attrs {
-		ok := true
-		switch {
-		case a == "httponly":
-			ok = c.HTTPOnly
-		case a == "secure":
-			ok = c.Secure
-		case a == "session":
-			ok = c.Session
-		case a == "persistent":
-			ok = !c.Session
-		case strings.HasPrefix(a, "samesite="):
-			ok = strings.EqualFold(string(c.SameSite), strings.TrimPrefix(a, "samesite="))
-		case strings.HasPrefix(a, "path="):
-			ok = c.Path == strings.TrimPrefix(a, "path=")
-		default:
-			ok = false
-		}
-		if !ok {
-			missing = append(missing, a)
+// PanelView is what the learner's panel shows after the step, as package
+// step reads it. Until the panel draws the jar itself, its jar is what its
+// two cookie lists show (names, values, HttpOnly), every other attribute
+// unknown.
+func (v View) PanelView() *step.View {
+	sv := &step.View{SessionCookie: v.SessionCookie, PrevSessionID: v.Prev.PanelSessionID, JarPartial: true}
+	if v.Page == nil || !v.Page.Panel.Present {
+		return sv
+	}
+	p, pn := v.Page, &v.Page.Panel
+	sv.Sees = step.SeesScript | step.SeesJar | step.SeesSetCookie | step.SeesPrev | step.SeesPage
+	sv.Page = p.stepPage(v.Step)
+	for _, c := range pn.JSCookies {
+		sv.Script = append(sv.Script, step.Pair{Name: c.Name, Value: c.Value})
+		sv.Jar = append(sv.Jar, step.JarCookie{Name: c.Name, Value: c.Value, HttpOnly: step.No, SameSiteUnknown: true})
+	}
+	for _, l := range pn.SetCookie {
+		sv.SetCookie = append(sv.SetCookie, step.SetLine{Name: l.Name, Op: l.Op})
+	}
+	if pn.Error != "" {
+		return sv // GET /api/state failed: no server-cookies, session or events
+	}
+	sv.Sees |= step.SeesReceived | step.SeesSession | step.SeesEvents
+	noSession := pn.Session.State != "anonymous" && pn.Session.State != "authenticated"
+	for _, c := range pn.ServerCookies {
+		sv.Received = append(sv.Received, step.Pair{Name: c.Name, Value: c.Value})
+		// A session cookie that names no session is cleared by the very
+		// response that found it so (DESIGN.md): the jar holds it no more.
+		gone := c.Name == v.sessionCookieName() && noSession
+		if !gone && !slices.ContainsFunc(sv.Jar, func(j step.JarCookie) bool { return j.Name == c.Name }) {
+			sv.Jar = append(sv.Jar, step.JarCookie{Name: c.Name, Value: c.Value, HttpOnly: step.TriOf(c.HTTPOnly == "true"), SameSiteUnknown: true})
 		}
 	}
-	return missing
+	if s := pn.Session; s.State == "anonymous" || s.State == "authenticated" {
+		sv.Session = &step.Session{ID: s.ID, User: s.User, Data: map[string]string{}}
+		for _, d := range s.Data {
+			sv.Session.Data[d.Key] = d.Value
+		}
+	}
+	// This step's events: those since the last look before its action (in
+	// a tab that has not looked before, all of them).
+	for _, ev := range pn.Timeline {
+		if at, err := time.Parse(time.RFC3339Nano, ev.At); err == nil && !at.Before(v.Prev.ServerNow) {
+			sv.Events = append(sv.Events, step.Event{Kind: ev.Event, Reason: ev.Reason})
+		}
+	}
+	return sv
 }
 
-// checkTimelineInBrowser checks an event against the server's own list for
-// this browser and, since a destroyed session leaves no list behind, against
-// what the browser's traffic shows: a created or rotated session is a
-// response that sets the session cookie; a destroyed, rejected or expired one
-// is a request that carried it answered by a response that deletes it.
-func checkTimelineInBrowser(kind, reason string, v View, add func(string, bool, string, ...any)) {
-	if st := v.Browser.State; st != nil {
-		for _, ev := range st.Events {
-			if ev.Kind == kind && (reason == "" || ev.Reason == reason) {
-				add(InBrowser, true, "browser: the server lists %s", strings.TrimSpace(kind+" "+reason))
-				return
-			}
+// stepPage is the page part of a step.View.
+func (p *Page) stepPage(n int) step.Page {
+	sp := step.Page{URL: p.URL, Text: p.Text, Greets: p.HasUser, Greeting: p.User}
+	if s, ok := p.Step(n); ok {
+		sp.Result = s.Result
+	}
+	return sp
+}
+
+// ParseEvents reads a Cookielab-Events header: "rotated, rejected unknown".
+func ParseEvents(h string) []step.Event {
+	var out []step.Event
+	for part := range strings.SplitSeq(h, ",") {
+		kind, reason, _ := strings.Cut(strings.TrimSpace(part), " ")
+		if kind != "" {
+			out = append(out, step.Event{Kind: kind, Reason: reason})
 		}
 	}
-	name := v.sessionCookie()
-	var set, cleared bool
-	for _, x := range v.Browser.History {
-		for _, l := range setCookieLines([]browser.Exchange{x}) {
-			if l.name != name {
-				continue
-			}
-			if l.op == "set" {
-				set = true
-			} else if slices.Contains(cookieNames(x.Cookie), name) {
-				cleared = true
-			}
-		}
-	}
-	var ok bool
-	var seen string
-	switch kind {
-	case state.Created, state.Rotated:
-		ok, seen = set, fmt.Sprintf("a response that set %s", name)
-	default:
-		ok, seen = cleared, fmt.Sprintf("a request carrying %s answered by one that deleted it", name)
-	}
-	add(InBrowser, ok, "browser traffic %s %s (server events: %s)", sawWord(ok), seen, stateEvents(v.Browser.State))
+	return out
 }
 
 // Agreement checks, whatever a step expects, that the panel shows what the
@@ -400,7 +233,7 @@ func Agreement(v View) []string {
 	}
 	s := pn.Session
 	if s.State != wantState || s.ID != wantID || s.User != wantUser {
-		out = append(out, fmt.Sprintf("panel session shows %s but the server says %s", describePanelSession(s), describeState(st)))
+		out = append(out, fmt.Sprintf("panel session shows %s but the server says %s", describePanelSession(s), describeServer(wantState, wantID, wantUser)))
 	}
 	return out
 }
@@ -410,12 +243,14 @@ type setLine struct {
 	name, op, line, where string
 }
 
-// setCookieLines classifies every Set-Cookie line of the exchanges: op
+// setCookieLines classifies every Set-Cookie line of the exchanges, as Go's
+// net/http reads them (independently of the panel's own reading): op
 // "delete" when it expires the cookie (Max-Age ≤ 0 or an Expires in the
 // past), "set" otherwise.
 func setCookieLines(exs []browser.Exchange) []setLine {
 	var out []setLine
 	for _, x := range exs {
+		where := x.Method + " " + pathOf(x.URL) + " → " + fmt.Sprint(x.Status)
 		for _, raw := range x.SetCookie {
 			if strings.TrimSpace(raw) == "" {
 				continue
@@ -423,14 +258,14 @@ func setCookieLines(exs []browser.Exchange) []setLine {
 			c, err := http.ParseSetCookie(raw)
 			if err != nil {
 				name, _, _ := strings.Cut(raw, "=")
-				out = append(out, setLine{name: strings.TrimSpace(name), op: "invalid", line: raw})
+				out = append(out, setLine{name: strings.TrimSpace(name), op: step.OpIgnore, line: raw, where: where})
 				continue
 			}
-			op := "set"
+			op := step.OpSet
 			if IsDeletion(c, time.Now()) {
-				op = "delete"
+				op = step.OpDelete
 			}
-			out = append(out, setLine{name: c.Name, op: op, line: raw, where: x.Method + " " + pathOf(x.URL)})
+			out = append(out, setLine{name: c.Name, op: op, line: raw, where: where})
 		}
 	}
 	return out
@@ -447,26 +282,23 @@ func IsDeletion(c *http.Cookie, now time.Time) bool {
 	return !c.Expires.IsZero() && !c.Expires.After(now)
 }
 
-func describeSetLines(exs []browser.Exchange) string {
-	lines := setCookieLines(exs)
-	if len(lines) == 0 {
-		return fmt.Sprintf("no Set-Cookie in %d responses", len(exs))
+// pairs reads a Cookie header or document.cookie.
+func pairs(header string) []step.Pair {
+	var out []step.Pair
+	for part := range strings.SplitSeq(header, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if name != "" {
+			out = append(out, step.Pair{Name: name, Value: value})
+		}
 	}
-	var parts []string
-	for _, l := range lines {
-		parts = append(parts, fmt.Sprintf("%s: %s", l.where, clip(l.line, 120)))
-	}
-	return "Set-Cookie: " + strings.Join(parts, " | ")
+	return out
 }
 
 // cookieNames returns the names in a Cookie header or document.cookie.
 func cookieNames(header string) []string {
 	var names []string
-	for part := range strings.SplitSeq(header, ";") {
-		name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
-		if name != "" {
-			names = append(names, name)
-		}
+	for _, p := range pairs(header) {
+		names = append(names, p.Name)
 	}
 	return names
 }
@@ -479,14 +311,6 @@ func jarNamed(jar []*network.Cookie, name string) []*network.Cookie {
 		}
 	}
 	return out
-}
-
-func jarNames(jar []*network.Cookie) string {
-	var names []string
-	for _, c := range jar {
-		names = append(names, c.Name)
-	}
-	return orNone(strings.Join(names, ", "))
 }
 
 // describeCookie spells a jar cookie out with its attributes.
@@ -509,15 +333,14 @@ func describeCookie(c *network.Cookie) string {
 	return strings.Join(parts, "; ")
 }
 
-func describeState(st *state.State) string {
-	switch {
-	case st.Session == nil:
+func describeServer(state, id, user string) string {
+	switch state {
+	case "none":
 		return "no session"
-	case st.User == nil:
-		return fmt.Sprintf("an anonymous session %s", short(st.Session.ID))
-	default:
-		return fmt.Sprintf("a session %s of %s", short(st.Session.ID), st.User.Username)
+	case "anonymous":
+		return "an anonymous session " + short(id)
 	}
+	return "a session " + short(id) + " of " + user
 }
 
 func describePanelSession(s PanelSession) string {
@@ -534,58 +357,6 @@ func describePanelSession(s PanelSession) string {
 	return d
 }
 
-func describeGreeting(user string) string {
-	if user == "" {
-		return "offers Log in (anonymous)"
-	}
-	return "greets " + user
-}
-
-func describeKey(key, value string, withValue, has bool) string {
-	k := key
-	if withValue {
-		k += "=" + value
-	}
-	return hasWord(has) + " " + k
-}
-
-func dataRows(rows []DataRow) string {
-	var parts []string
-	for _, r := range rows {
-		parts = append(parts, r.Key+"="+r.Value)
-	}
-	return orNone(strings.Join(parts, ", "))
-}
-
-func dataMap(s *state.Session) string {
-	if s == nil {
-		return "no session"
-	}
-	keys := make([]string, 0, len(s.Data))
-	for k := range s.Data {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, k+"="+s.Data[k])
-	}
-	return orNone(strings.Join(parts, ", "))
-}
-
-func stateEvents(st *state.State) string {
-	if st == nil {
-		return "unknown"
-	}
-	var parts []string
-	for _, ev := range st.Events {
-		parts = append(parts, strings.TrimSpace(ev.Kind+" "+ev.Reason))
-	}
-	return orNone(strings.Join(parts, ", "))
-}
-
-func panelNames(cs []PanelCookie) string { return orNone(strings.Join(panelCookieNames(cs), ", ")) }
-
 func panelCookieNames(cs []PanelCookie) []string {
 	var names []string
 	for _, c := range cs {
@@ -594,61 +365,22 @@ func panelCookieNames(cs []PanelCookie) []string {
 	return names
 }
 
-func panelSetLines(ls []PanelSetLine) string {
-	var parts []string
-	for _, l := range ls {
-		parts = append(parts, l.Name+" ("+orNone(l.Op)+")")
-	}
-	return orNone(strings.Join(parts, ", "))
-}
-
-func panelEvents(evs []PanelEvent) string {
-	var parts []string
-	for _, ev := range evs {
-		parts = append(parts, strings.TrimSpace(ev.Event+" "+ev.Reason))
-	}
-	return orNone(strings.Join(parts, ", "))
-}
-
-func httpOnlyAttr(cs []PanelCookie, i int) string {
-	if i < 0 {
-		return ""
-	}
-	return cs[i].HTTPOnly
-}
-
 func sortedNames(names []string) []string {
 	s := slices.Clone(names)
 	slices.Sort(s)
 	return slices.Compact(s)
 }
 
-// urlMatches compares a location (path and query) with an expected one: the
-// query only counts when the expectation gives one.
-func urlMatches(got, want string) bool {
-	if got == want {
-		return true
-	}
-	g, err1 := url.Parse(got)
-	w, err2 := url.Parse(want)
-	if err1 != nil || err2 != nil || g.Path != w.Path {
-		return false
-	}
-	if want == w.Path {
-		return true
-	}
-	return g.Query().Encode() == w.Query().Encode()
-}
-
 func pathOf(u string) string {
-	x, err := url.Parse(u)
-	if err != nil {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
 		return u
 	}
-	return x.RequestURI()
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:]
+	}
+	return "/"
 }
-
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // short shortens a session id or signed value for messages.
 func short(s string) string {
@@ -658,53 +390,11 @@ func short(s string) string {
 	return s
 }
 
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "none"
 	}
 	return s
-}
-
-func hasWord(b bool) string {
-	if b {
-		return "has"
-	}
-	return "has no"
-}
-
-func carriedWord(b bool) string {
-	if b {
-		return "carried"
-	}
-	return "did not carry"
-}
-
-func sawWord(b bool) string {
-	if b {
-		return "saw"
-	}
-	return "saw no"
-}
-
-func showsWord(b bool) string {
-	if b {
-		return "shows"
-	}
-	return "does not show"
-}
-
-func changeWord(b bool) string {
-	if b {
-		return "changed"
-	}
-	return "stayed the same"
 }
 
 func boolInt(b bool) int {

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 
 	"cookielab/e2e/browser"
+	"cookielab/lessons/step"
 	"cookielab/wasm/state"
 )
 
@@ -22,7 +23,7 @@ func loggedIn() View {
 	theme := &network.Cookie{Name: "theme", Value: "dark", Path: "/", Session: true, Expires: -1}
 	login := browser.Exchange{Method: "POST", URL: "http://127.0.0.1:1/login", Type: "Document",
 		SentCookie: true, Cookie: "theme=dark; sessionid=signed-old", Responded: true, Status: 303,
-		SetCookie: []string{"sessionid=signed-new; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"}}
+		SetCookie: []string{"sessionid=signed-new; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"}, Events: "rotated"}
 	page := browser.Exchange{Method: "GET", URL: "http://127.0.0.1:1/lessons/login?step=3", Type: "Document",
 		SentCookie: true, Cookie: "theme=dark; sessionid=signed-new", Responded: true, Status: 200}
 	api := browser.Exchange{Method: "GET", URL: "http://127.0.0.1:1/api/state", Type: "Fetch",
@@ -40,7 +41,7 @@ func loggedIn() View {
 				ServerCookies: []PanelCookie{{Name: "theme", Value: "dark", HTTPOnly: "false"}, {Name: "sessionid", Value: "signed-new", HTTPOnly: "true"}},
 				SetCookie:     []PanelSetLine{{Name: "sessionid", Op: "set"}},
 				Session:       PanelSession{Present: true, State: "authenticated", ID: "new-id", User: "alice", Data: []DataRow{{Key: "cart", Value: "apple"}}},
-				Timeline:      []PanelEvent{{Event: "rotated", ID: "new-id"}, {Event: "created", ID: "old-id"}},
+				Timeline:      []PanelEvent{{Event: "rotated", ID: "new-id", At: "2026-11-25T09:00:05Z"}, {Event: "created", ID: "old-id", At: "2026-11-25T09:00:01Z"}},
 			},
 		},
 		Browser: &Browser{
@@ -57,7 +58,7 @@ func loggedIn() View {
 				Events:        []state.Event{{Kind: "created", ID: "old-id"}, {Kind: "rotated", ID: "new-id", PrevID: "old-id"}},
 			},
 		},
-		Prev: Prev{PanelSessionID: "old-id", ServerSessionID: "old-id"},
+		Prev: Prev{PanelSessionID: "old-id", ServerSessionID: "old-id", ServerNow: time.Date(2026, 11, 25, 9, 0, 3, 0, time.UTC)},
 	}
 }
 
@@ -67,7 +68,7 @@ func loggedOut() View {
 	v.Browser.Jar = v.Browser.Jar[:1]
 	logout := browser.Exchange{Method: "POST", URL: "http://127.0.0.1:1/logout", Type: "Document",
 		SentCookie: true, Cookie: "theme=dark; sessionid=signed-new", Responded: true, Status: 303,
-		SetCookie: []string{"sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax"}}
+		SetCookie: []string{"sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax"}, Events: "destroyed"}
 	api := browser.Exchange{Method: "GET", URL: "http://127.0.0.1:1/api/state", Type: "Fetch",
 		SentCookie: true, Cookie: "theme=dark", Responded: true, Status: 200}
 	v.Browser.Action = []browser.Exchange{logout, api}
@@ -78,87 +79,83 @@ func loggedOut() View {
 	v.Page.Panel.ServerCookies = v.Page.Panel.ServerCookies[:1]
 	v.Page.Panel.SetCookie = []PanelSetLine{{Name: "sessionid", Op: "delete"}}
 	v.Page.Panel.Session = PanelSession{Present: true, State: "none"}
-	v.Page.Panel.Timeline = append([]PanelEvent{{Event: "destroyed", ID: "new-id"}}, v.Page.Panel.Timeline...)
-	v.Prev = Prev{PanelSessionID: "new-id", ServerSessionID: "new-id"}
+	v.Page.Panel.Timeline = append([]PanelEvent{{Event: "destroyed", ID: "new-id", At: "2026-11-25T09:00:09Z"}}, v.Page.Panel.Timeline...)
+	v.Prev = Prev{PanelSessionID: "new-id", ServerSessionID: "new-id", ServerNow: time.Date(2026, 11, 25, 9, 0, 7, 0, time.UTC)}
 	return v
 }
 
+// TestCheck: Check decides each expectation on what the browser holds and
+// on what the panel shows, and says which disagrees.
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
 		view   func() View
 		edit   func(*View)
-		expect string
-		args   []string
-		check  string
+		line   string
 		fails  bool
 		reason string // a part of Reason() when it fails
 	}{
-		{name: "jar has httponly lax persistent", view: loggedIn, check: "jar has", args: []string{"sessionid", "httponly", "samesite=Lax", "persistent"}},
-		{name: "jar has a session cookie", view: loggedIn, check: "jar has", args: []string{"theme", "session"}},
-		{name: "jar has, wrong attribute", view: loggedIn, check: "jar has", args: []string{"sessionid", "session"}, fails: true,
-			reason: "browser jar has sessionid=signed-new; Path=/; HttpOnly; SameSite=Lax; expires "},
-		{name: "jar has, missing", view: loggedIn, check: "jar has", args: []string{"flavour"}, fails: true,
-			reason: `browser jar has no cookie "flavour" (jar: theme, sessionid)`},
-		{name: "jar has path elsewhere: panel cannot see it", view: loggedIn, check: "jar has", args: []string{"visits", "path=/lab"},
+		{name: "jar has httponly lax persistent", view: loggedIn, line: "jar has sessionid httponly samesite=Lax persistent"},
+		{name: "jar has a session cookie", view: loggedIn, line: "jar has theme session"},
+		{name: "jar has, wrong attribute", view: loggedIn, line: "jar has sessionid session", fails: true,
+			reason: "browser: the jar has sessionid=signed-new; Path=/; HttpOnly; SameSite=Lax; persistent, not session"},
+		{name: "jar has, missing", view: loggedIn, line: "jar has flavour", fails: true,
+			reason: `browser: the jar has no cookie "flavour" (jar: theme, sessionid)`},
+		{name: "jar has path elsewhere: the panel cannot tell yet", view: loggedIn, line: "jar has visits path=/lab",
 			edit: func(v *View) {
 				v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "visits", Value: "1", Path: "/lab", Session: true})
 			}},
-		{name: "panel misses httponly", view: loggedIn, check: "jar has", args: []string{"sessionid", "httponly"}, fails: true,
+		{name: "panel misses httponly", view: loggedIn, line: "jar has sessionid httponly", fails: true,
 			edit:   func(v *View) { v.Page.Panel.ServerCookies[1].HTTPOnly = "false" },
-			reason: `panel does not mark "sessionid" HttpOnly`},
-		{name: "jar lacks", view: loggedOut, check: "jar lacks", args: []string{"sessionid"}},
-		{name: "jar lacks, but there", view: loggedIn, check: "jar lacks", args: []string{"sessionid"}, fails: true,
-			reason: "browser jar has sessionid=signed-new"},
-		{name: "js-cookie lacks httponly", view: loggedIn, check: "js-cookie lacks", args: []string{"sessionid"}},
-		{name: "js-cookie has", view: loggedIn, check: "js-cookie has", args: []string{"theme"}},
-		{name: "panel shows an HttpOnly cookie to JavaScript", view: loggedIn, check: "js-cookie lacks", args: []string{"sessionid"}, fails: true,
+			reason: "panel: the jar has sessionid=signed-new, not httponly"},
+		{name: "jar lacks", view: loggedOut, line: "jar lacks sessionid"},
+		{name: "jar lacks, but there", view: loggedIn, line: "jar lacks sessionid", fails: true,
+			reason: "browser: the jar has sessionid=signed-new"},
+		{name: "js-cookie lacks httponly", view: loggedIn, line: "js-cookie lacks sessionid"},
+		{name: "js-cookie has", view: loggedIn, line: "js-cookie has theme"},
+		{name: "panel shows an HttpOnly cookie to JavaScript", view: loggedIn, line: "js-cookie lacks sessionid", fails: true,
 			edit:   func(v *View) { v.Page.Panel.JSCookies = append(v.Page.Panel.JSCookies, PanelCookie{Name: "sessionid"}) },
-			reason: `panel js-cookies has "sessionid" (shows: theme, sessionid) — yet browser document.cookie has no "sessionid"`},
-		{name: "browser first", view: loggedIn, check: "jar has", args: []string{"flavour"}, fails: true,
-			reason: `browser jar has no cookie "flavour" (jar: theme, sessionid); panel shows no cookie "flavour"`},
-		{name: "server-cookie has", view: loggedIn, check: "server-cookie has", args: []string{"sessionid"}},
-		{name: "server-cookie lacks after logout", view: loggedOut, check: "server-cookie lacks", args: []string{"sessionid"}},
-		{name: "server-cookie has, not sent", view: loggedOut, check: "server-cookie has", args: []string{"sessionid"}, fails: true,
-			reason: `browser's last request (GET /api/state) did not carry cookie "sessionid" (Cookie: theme=dark)`},
-		{name: "set-cookie sets", view: loggedIn, check: "set-cookie sets", args: []string{"sessionid"}},
-		{name: "set-cookie deletes", view: loggedOut, check: "set-cookie deletes", args: []string{"sessionid"}},
-		{name: "set-cookie deletes, but it set", view: loggedIn, check: "set-cookie deletes", args: []string{"sessionid"}, fails: true,
-			reason: `browser saw no Set-Cookie that deletes "sessionid" since the action (Set-Cookie: POST /login: sessionid=signed-new;`},
-		{name: "session user", view: loggedIn, check: "session user", args: []string{"alice"}},
-		{name: "session user any", view: loggedIn, check: "session user", args: []string{"*"}},
-		{name: "session user bob", view: loggedIn, check: "session user", args: []string{"bob"}, fails: true,
-			reason: "the server says a session new-id of alice"},
-		{name: "session none after logout", view: loggedOut, check: "session none"},
-		{name: "session none, but the jar still has the cookie", view: loggedOut, check: "session none", fails: true,
+			reason: `panel: document.cookie has "sessionid" (names: theme, sessionid) — yet browser: document.cookie has no "sessionid"`},
+		{name: "server-cookie has", view: loggedIn, line: "server-cookie has sessionid"},
+		{name: "server-cookie lacks after logout", view: loggedOut, line: "server-cookie lacks sessionid"},
+		{name: "server-cookie has, not sent", view: loggedOut, line: "server-cookie has sessionid", fails: true,
+			reason: `browser: the last request did not carry "sessionid" (Cookie: theme)`},
+		{name: "set-cookie sets", view: loggedIn, line: "set-cookie sets sessionid"},
+		{name: "set-cookie deletes", view: loggedOut, line: "set-cookie deletes sessionid"},
+		{name: "set-cookie deletes, but it set", view: loggedIn, line: "set-cookie deletes sessionid", fails: true,
+			reason: "browser: this step's Set-Cookie lines: sessionid (set)"},
+		{name: "session user", view: loggedIn, line: "session user alice"},
+		{name: "session user any", view: loggedIn, line: "session user *"},
+		{name: "session user bob", view: loggedIn, line: "session user bob", fails: true, reason: "browser: a session new-id of alice"},
+		{name: "session none after logout", view: loggedOut, line: "session none"},
+		{name: "session none, but the jar still has the cookie", view: loggedOut, line: "session none", fails: true,
 			edit:   func(v *View) { v.Browser.Jar = loggedIn().Browser.Jar },
-			reason: "yet the jar still holds sessionid=signed-new"},
-		{name: "session anonymous, logged in", view: loggedIn, check: "session anonymous", fails: true},
-		{name: "session data", view: loggedIn, check: "session data", args: []string{"cart", "apple"}},
-		{name: "session data key", view: loggedIn, check: "session data", args: []string{"cart"}},
-		{name: "session data, wrong value", view: loggedIn, check: "session data", args: []string{"cart", "pear"}, fails: true,
-			reason: "the server's session data has no cart=pear (data: cart=apple)"},
-		{name: "session lacks", view: loggedIn, check: "session lacks", args: []string{"_auth_user_id"}},
-		{name: "session-id changed", view: loggedIn, check: "session-id changed"},
-		{name: "session-id same fails", view: loggedIn, check: "session-id same", fails: true, reason: "changed (was old-id, now new-id)"},
-		{name: "timeline rotated", view: loggedIn, check: "timeline has", args: []string{"rotated"}},
-		{name: "timeline destroyed, from the traffic", view: loggedOut, check: "timeline has", args: []string{"destroyed"}},
-		{name: "timeline rejected, neither", view: loggedOut, check: "timeline has", args: []string{"rejected", "unknown"}, fails: true,
-			reason: "panel timeline has no rejected unknown"},
-		{name: "user", view: loggedIn, check: "user", args: []string{"alice"}},
-		{name: "user anonymous", view: loggedOut, check: "user anonymous"},
-		{name: "user, header disagrees", view: loggedIn, check: "user", args: []string{"alice"}, fails: true,
+			reason: "browser: no session, yet the jar holds sessionid=signed-new"},
+		{name: "session anonymous, logged in", view: loggedIn, line: "session anonymous", fails: true},
+		{name: "session data", view: loggedIn, line: "session data cart=apple"},
+		{name: "session data key", view: loggedIn, line: "session data cart"},
+		{name: "session data, wrong value", view: loggedIn, line: "session data cart=pear", fails: true,
+			reason: "browser: the session data has no cart=pear (data: cart=apple)"},
+		{name: "session lacks", view: loggedIn, line: "session lacks _auth_user_id"},
+		{name: "session-id changed", view: loggedIn, line: "session-id changed"},
+		{name: "session-id same fails", view: loggedIn, line: "session-id same", fails: true, reason: "changed (was old-id, now new-id)"},
+		{name: "timeline rotated", view: loggedIn, line: "timeline has rotated"},
+		{name: "timeline created: an earlier step's", view: loggedIn, line: "timeline has created", fails: true,
+			reason: "browser: this step caused rotated; panel: this step caused rotated"},
+		{name: "timeline destroyed", view: loggedOut, line: "timeline has destroyed"},
+		{name: "timeline rejected, neither", view: loggedOut, line: "timeline has rejected unknown", fails: true,
+			reason: "panel: this step caused destroyed"},
+		{name: "user", view: loggedIn, line: "user alice"},
+		{name: "user anonymous", view: loggedOut, line: "user anonymous"},
+		{name: "user, header disagrees", view: loggedIn, line: "user alice", fails: true,
 			edit:   func(v *View) { v.Page.User = "" },
-			reason: "page header offers Log in (anonymous) — yet browser: the server says a session new-id of alice: the panel and the browser disagree"},
-		{name: "page shows", view: loggedIn, check: "page shows", args: []string{"Hello,  Alice"}},
-		{name: "page shows, not there", view: loggedIn, check: "page shows", args: []string{"bob"}, fails: true, reason: `page does not show "bob"`},
-		{name: "result shows", view: loggedIn, check: "result shows", args: []string{"Cookie: theme=dark"}},
-		{name: "url with query", view: loggedIn, check: "url", args: []string{"/lessons/login?step=3"}},
-		{name: "url path only", view: loggedIn, check: "url", args: []string{"/lessons/login"}},
-		{name: "url escaped query", view: loggedIn, check: "url", args: []string{"/login?next=%2Fme"},
-			edit: func(v *View) { v.Page.URL, v.Browser.URL = "/login?next=/me", "/login?next=%2Fme" }},
-		{name: "url elsewhere", view: loggedIn, check: "url", args: []string{"/me"}, fails: true, reason: "browser is at /lessons/login?step=3"},
-		{name: "unknown", view: loggedIn, check: "cookie monster", fails: true, reason: `unknown check "cookie monster"`},
+			reason: "the header offers Log in; the server knows alice"},
+		{name: "page shows", view: loggedIn, line: "page shows Hello,  Alice"},
+		{name: "page shows, not there", view: loggedIn, line: "page shows bob", fails: true, reason: `the page does not show "bob"`},
+		{name: "result shows", view: loggedIn, line: "result shows Cookie: theme=dark"},
+		{name: "url with query", view: loggedIn, line: "url /lessons/login?step=3"},
+		{name: "url path only", view: loggedIn, line: "url /lessons/login"},
+		{name: "url elsewhere", view: loggedIn, line: "url /me", fails: true, reason: "browser: the address is /lessons/login?step=3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,15 +163,31 @@ func TestCheck(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&v)
 			}
-			raw := strings.TrimSpace(tt.check + " " + strings.Join(tt.args, " "))
-			r := Check(Expectation{Raw: raw, Check: tt.check, Args: tt.args}, v)
+			e, err := step.ParseExpectation(tt.line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Check(e, v)
 			if r.Failed() != tt.fails {
-				t.Fatalf("Check(%q).Failed() = %v, want %v; findings: %+v", raw, r.Failed(), tt.fails, r.Findings)
+				t.Fatalf("Check(%q).Failed() = %v, want %v; findings: %+v", tt.line, r.Failed(), tt.fails, r.Findings)
 			}
 			if tt.fails && !strings.Contains(r.Reason(), tt.reason) {
 				t.Errorf("Reason() = %q\nwant it to contain %q", r.Reason(), tt.reason)
 			}
 		})
+	}
+}
+
+// TestPanelUndecided: a check the panel cannot decide yet is reported as
+// such, and the browser's verdict stands.
+func TestPanelUndecided(t *testing.T) {
+	e, _ := step.ParseExpectation("jar has sessionid samesite=Lax")
+	r := Check(e, loggedIn())
+	if r.Failed() {
+		t.Fatalf("failed: %s", r.Reason())
+	}
+	if f := r.Findings[1]; f.Where != OnPanel || f.State != step.Undecided && f.State != step.Fail {
+		t.Errorf("panel finding = %+v, want it undecided: it cannot see SameSite", f)
 	}
 }
 

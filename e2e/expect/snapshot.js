@@ -19,13 +19,18 @@
   const sess = section("session");
   const setCookie = section("set-cookie");
 
-  // The page's text without the panel's: every text node outside it,
-  // joined with spaces so that neighbouring elements do not run together.
+  // The page's visible text without the panel's and without the steps'
+  // lists of checks (which hold the expectations' own words): every text
+  // node that is rendered, joined with spaces so that neighbouring elements
+  // do not run together.
+  const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
   const parts = [];
   if (document.body) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) =>
-        n.parentElement && n.parentElement.closest("#panel, script, style, noscript, template")
+        !n.parentElement ||
+        n.parentElement.closest("#panel, [data-checks], script, style, noscript, template") ||
+        !visible(n.parentElement)
           ? NodeFilter.FILTER_REJECT
           : NodeFilter.FILTER_ACCEPT,
     });
@@ -62,6 +67,7 @@
     panel: {
       present: !!panel,
       ready: attr(panel, "data-ready") ?? "",
+      error: attr(panel, "data-error") ?? "",
       lang: attr(panel, "data-lang") ?? "",
       text: text(panel),
       sections: all(panel, "[data-panel]").map((el) => attr(el, "data-panel")),
@@ -84,6 +90,7 @@
         event: attr(li, "data-event"),
         reason: attr(li, "data-reason") ?? "",
         id: attr(li, "data-id") ?? "",
+        at: attr(li.querySelector("time"), "datetime") ?? "",
       })),
     },
   });

@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 
@@ -62,6 +63,7 @@ type PageStep struct {
 type Panel struct {
 	Present         bool           `json:"present"`
 	Ready           string         `json:"ready"` // data-ready: counts renders
+	Error           string         `json:"error"` // data-error: why GET /api/state failed
 	Lang            string         `json:"lang"`
 	Text            string         `json:"text"`
 	Sections        []string       `json:"sections"`
@@ -108,6 +110,7 @@ type PanelEvent struct {
 	Event  string `json:"event"`
 	Reason string `json:"reason"`
 	ID     string `json:"id"`
+	At     string `json:"at"` // its time's datetime (RFC 3339)
 }
 
 // ParsePage decodes SnapshotJS's value.
@@ -150,24 +153,30 @@ type View struct {
 	SessionCookie string
 }
 
-func (v View) sessionCookie() string {
+func (v View) sessionCookieName() string {
 	if v.SessionCookie == "" {
 		return "sessionid"
 	}
 	return v.SessionCookie
 }
 
-// Prev is what the previous step's checks saw, for `session-id changed|same`.
+// Prev is what was seen just before the step's action: the session id
+// `session-id changed|same` compares with, and the server's clock then,
+// from which the panel's timeline shows this step's events.
 type Prev struct {
-	PanelSessionID  string // the panel's data-session-id
-	ServerSessionID string // /api/state's session.id
+	PanelSessionID  string    // the panel's data-session-id
+	ServerSessionID string    // /api/state's session.id
+	ServerNow       time.Time // /api/state's now
 }
 
-// Now returns what `session-id` checks at the next step compare with.
+// Now returns what the next step's checks compare with.
 func (v View) Now() Prev {
 	p := Prev{PanelSessionID: v.Page.Panel.Session.ID}
-	if v.Browser.State != nil && v.Browser.State.Session != nil {
-		p.ServerSessionID = v.Browser.State.Session.ID
+	if st := v.Browser.State; st != nil {
+		p.ServerNow = st.Now
+		if st.Session != nil {
+			p.ServerSessionID = st.Session.ID
+		}
 	}
 	return p
 }

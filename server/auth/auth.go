@@ -29,15 +29,14 @@ var (
 
 // Auth ties the user store to the session manager.
 type Auth struct {
-	users    *Users
-	sessions *session.Manager
-	key      []byte // for the session auth hash
+	users *Users
+	key   []byte // for the session auth hash
 }
 
 // New returns the authentication system. key keys the HMAC that derives the
 // session auth hash from a user's password hash (Django uses SECRET_KEY).
-func New(users *Users, sessions *session.Manager, key []byte) *Auth {
-	return &Auth{users: users, sessions: sessions, key: key}
+func New(users *Users, key []byte) *Auth {
+	return &Auth{users: users, key: key}
 }
 
 // Users returns the user store.

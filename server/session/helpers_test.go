@@ -53,6 +53,7 @@ type view struct {
 	Events  []state.Event     `json:"events"`
 	History []state.Event     `json:"history"`
 	Cookie  string            `json:"cookie"`
+	User    string            `json:"user"`
 	Desc    *state.Session    `json:"desc"`
 	Err     string            `json:"err"`
 }
@@ -127,7 +128,7 @@ func testMux(m *Manager, g gate) http.Handler {
 			v.Err = err.Error()
 		}
 		v.ID, v.Exists, v.Data, v.Events = s.ID(), s.Exists(), s.Data(), s.Events()
-		v.History, v.Cookie = s.History(), s.CookieValue()
+		v.History, v.Cookie, v.User = s.History(), s.CookieValue(), s.User()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(v)
 	}

@@ -182,6 +182,5 @@ func (m *Manager) Describe(w http.ResponseWriter, r *http.Request) (*state.Sessi
 		IdleExpires:     idle,
 		AbsoluteExpires: abs,
 		Data:            cloneData(s.data),
-		UserID:          s.user,
 	}, nil
 }

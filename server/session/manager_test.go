@@ -578,11 +578,11 @@ func TestSessionsByUser(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, harnessOpts{})
 	anon := h.get("/put?k=v").view
-	if anon.Desc.UserID != "" {
-		t.Fatalf("anonymous session has user %q", anon.Desc.UserID)
+	if anon.User != "" {
+		t.Fatalf("anonymous session has user %q", anon.User)
 	}
 	in := h.get("/login-as?u=alice").view
-	if in.ID == anon.ID || in.Desc.UserID != "alice" || in.Data["k"] != "v" {
+	if in.ID == anon.ID || in.User != "alice" || in.Data["k"] != "v" {
 		t.Fatalf("after login: %+v", in)
 	}
 	rec, err := h.store.Get(ctx, in.ID)
@@ -590,7 +590,7 @@ func TestSessionsByUser(t *testing.T) {
 		t.Fatalf("stored user %q, %v", rec.UserID, err)
 	}
 	renewed := h.get("/renew").view
-	if renewed.Desc.UserID != "alice" {
+	if renewed.User != "alice" {
 		t.Fatal("a rotation lost the user")
 	}
 	other := newHarness(t, harnessOpts{})
@@ -610,8 +610,8 @@ func TestSessionsByUser(t *testing.T) {
 		t.Fatalf("ByUser (-want +got):\n%s", diff)
 	}
 	h.get("/flush?k=again") // log out, and start an anonymous session in the same request
-	if after := h.get("/get").view; after.Desc == nil || after.Desc.UserID != "" {
-		t.Fatalf("Flush kept the user: %+v", after.Desc)
+	if after := h.get("/get").view; after.Desc == nil || after.User != "" {
+		t.Fatalf("Flush kept the user: %+v", after)
 	}
 	list, _ = h.store.ByUser(ctx, "alice")
 	if len(list) != 1 || list[0].ID != phone.ID {

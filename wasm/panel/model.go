@@ -25,6 +25,9 @@ type Input struct {
 	SessionCookies []string
 	Now            Time // the server's clock, as well as the panel knows it
 	Zone           int  // the browser's zone offset, in seconds east of UTC
+	// Origin is the page's scheme and host (its Path is unused): every
+	// echoed response came from this origin, at the echo's path.
+	Origin Request
 }
 
 // EchoGroup is one response's Set-Cookie lines.
@@ -116,8 +119,9 @@ func Build(in Input) Model {
 			at = in.Now
 		}
 		eg := EchoGroup{Source: g.source, Echo: *g.echo}
+		req := Request{Scheme: in.Origin.Scheme, Host: in.Origin.Host, Path: g.echo.Path}
 		for _, line := range g.echo.SetCookie {
-			eg.Lines = append(eg.Lines, ParseSetCookie(line, at))
+			eg.Lines = append(eg.Lines, ParseSetCookie(line, req, at))
 		}
 		m.SetCookie = append(m.SetCookie, eg)
 	}

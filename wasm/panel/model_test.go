@@ -26,6 +26,7 @@ type browser struct {
 func (b *browser) render(in Input) (Model, *El) {
 	b.t.Helper()
 	in.Prev, in.Timeline, in.SessionCookies, in.Zone = b.prev, b.timeline, b.cookies, 0
+	in.Origin = NewRequest("http:", "localhost", "")
 	if in.Now.IsZero() {
 		in.Now = t0
 	}
@@ -121,7 +122,7 @@ func TestFlow(t *testing.T) {
 		attrs(set, []string{"data-cookie", "data-op", "data-source"}, "data-op", "*")); diff != "" {
 		t.Errorf("step 2 set-cookie (-want +got):\n%s", diff)
 	}
-	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "1209600 s", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
+	for _, want := range []string{"POST /lab/session → 303 → /lessons/sessions", "Max-Age=1209600applied", "localhost, host-only", "SameSite", "Lax", "yes: JavaScript cannot read it", "13d 23h"} {
 		if !strings.Contains(set.TextContent(), want) {
 			t.Errorf("step 2 set-cookie lacks %q: %q", want, set.TextContent())
 		}
@@ -153,7 +154,7 @@ func TestFlow(t *testing.T) {
 
 	// 3. Log in as alice: the id rotates, data kept, user set.
 	s2 := &Session{ID: "id-2", Cookie: "SIGNED2", Created: sec(20), LastSeen: sec(20), IdleExpires: sec(20).Add(Hour),
-		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}, UserID: "1"}
+		Data: map[string]string{"cart": "apple", "_auth_user_id": "1"}}
 	rotated := Event{Kind: state.Rotated, At: sec(20), ID: "id-2", PrevID: "id-1"}
 	m, root = b.render(Input{Lang: "en", Now: sec(21),
 		State: &State{Authenticated: true, User: &User{ID: "1", Username: "alice", DisplayName: "Alice"},

@@ -1,11 +1,11 @@
 package panel
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"cookielab/wasm/state"
 )
@@ -33,72 +33,142 @@ func TestParseDocumentCookie(t *testing.T) {
 	}
 }
 
+// attrSummary lists a line's attributes as "Name status reason" for tests.
+func attrSummary(c SetCookie) []string {
+	var out []string
+	for _, a := range c.Attrs {
+		out = append(out, strings.TrimSpace(a.Name+" "+a.Status+" "+a.Reason))
+	}
+	return out
+}
+
 func TestParseSetCookie(t *testing.T) {
 	at := tm(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	local := Request{Scheme: "http", Host: "localhost", Path: "/lab/session"}
+	plain := Request{Scheme: "http", Host: "home.example.org", Path: "/cookie-parser"}
 	tests := []struct {
-		name string
-		line string
-		want SetCookie
+		name   string
+		line   string
+		req    Request
+		op     string
+		reason string
+		cookie JarCookie // checked when Name or Value is set
+		attrs  []string  // checked when set
 	}{
 		{
 			name: "Django session cookie",
-			line: "sessionid=abc.def; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax",
-			want: SetCookie{Name: "sessionid", Value: "abc.def", HasMaxAge: true, MaxAge: 1209600, Path: "/",
-				HttpOnly: true, SameSite: "Lax", Op: OpSet, Deadline: at.Add(1209600 * Second)},
+			line: "sessionid=abc.def; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax", req: local, op: OpSet,
+			cookie: JarCookie{Name: "sessionid", Value: "abc.def", Domain: "localhost", HostOnly: true, Path: "/",
+				Persistent: true, Expires: at.Add(1209600 * Second), HttpOnly: true, SameSite: SameSiteLax, Priority: "Medium", Size: 16},
+			attrs: []string{"HttpOnly applied", "Max-Age applied", "Path applied", "SameSite applied", "Domain defaulted host-only"},
 		},
 		{
-			name: "Django deletion",
-			line: `sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`,
-			want: SetCookie{Name: "sessionid", Value: `""`, HasMaxAge: true, MaxAge: 0, HasExpires: true,
-				Expires: Unix(0, 0), ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Path: "/", SameSite: "Lax", Op: OpDelete},
+			name: "Django deletion", req: local, op: OpDelete, reason: WhyMaxAgeZero,
+			line:  `sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`,
+			attrs: []string{"Expires ignored max-age-wins", "Max-Age applied", "Path applied", "SameSite applied", "Domain defaulted host-only"},
 		},
-		{
-			name: "negative Max-Age deletes",
-			line: "a=; Max-Age=-1",
-			want: SetCookie{Name: "a", HasMaxAge: true, MaxAge: -1, Op: OpDelete},
-		},
-		{
-			name: "Expires in the past deletes",
-			line: "a=b; Expires=Sun, 01 Mar 2026 11:59:59 GMT",
-			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(-Second),
-				ExpiresRaw: "Sun, 01 Mar 2026 11:59:59 GMT", Op: OpDelete},
-		},
-		{
-			name: "Expires in the future sets, RFC 850 form",
-			line: "a=b; expires=Sunday, 01-Mar-26 12:00:10 GMT; secure",
-			want: SetCookie{Name: "a", Value: "b", HasExpires: true, Expires: at.Add(10 * Second),
-				ExpiresRaw: "Sunday, 01-Mar-26 12:00:10 GMT", Secure: true, Op: OpSet, Deadline: at.Add(10 * Second)},
-		},
-		{
-			name: "Max-Age wins over a past Expires",
-			line: "a=b; Max-Age=10; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-			want: SetCookie{Name: "a", Value: "b", HasMaxAge: true, MaxAge: 10, HasExpires: true, Expires: Unix(0, 0),
-				ExpiresRaw: "Thu, 01 Jan 1970 00:00:00 GMT", Op: OpSet, Deadline: at.Add(10 * Second)},
-		},
-		{
-			name: "session cookie, every other attribute",
-			line: " theme = dark ; Domain=example.test; PATH=/x; SameSite=strict; Partitioned; Priority=High; Max-Age=soon",
-			want: SetCookie{Name: "theme", Value: "dark", Domain: "example.test", Path: "/x", SameSite: "Strict",
-				Partitioned: true, Other: []string{"Priority=High", "Max-Age=soon"}, Op: OpSet},
-		},
-		{
-			name: "odd SameSite kept as written, unreadable Expires",
-			line: "n=v; SameSite=Sometimes; Expires=tomorrow",
-			want: SetCookie{Name: "n", Value: "v", SameSite: "Sometimes", HasExpires: true, ExpiresRaw: "tomorrow", Op: OpSet},
-		},
-		{
-			name: "nameless",
-			line: "justavalue",
-			want: SetCookie{Value: "justavalue", Op: OpSet},
-		},
+		{name: "=", line: "=", req: local, op: OpIgnore, reason: WhyEmpty},
+		{name: "; bar", line: "; bar", req: local, op: OpIgnore, reason: WhyEmpty},
+		{name: "empty line", line: "", req: local, op: OpIgnore, reason: WhyEmpty},
+		{name: "blanks", line: " \t ", req: local, op: OpIgnore, reason: WhyEmpty},
+		{name: "control character", line: "a=b\x01c", req: local, op: OpIgnore, reason: WhyControl},
+		{name: "LF cuts the line (Chromium)", line: "a=b\nc; Secure", req: plain, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "home.example.org", HostOnly: true, Path: "/", Priority: "Medium", Size: 2}},
+		{name: "nameless", line: "justavalue", req: local, op: OpSet,
+			cookie: JarCookie{Value: "justavalue", Domain: "localhost", HostOnly: true, Path: "/lab", Priority: "Medium", Size: 10}},
+		{name: `Path="/x;"`, line: `a=b; Path="/x;"`, req: local, op: OpSet,
+			attrs: []string{"Path ignored path-not-slash", `" ignored unknown`, "Path defaulted default-path", "Domain defaulted host-only", "Expires defaulted session", "SameSite defaulted lax-by-default"}},
+		{name: "RFC 850 date in the past deletes", line: "a=b; Expires=Thursday, 01-Jan-1970 00:00:00 GMT", req: local,
+			op: OpDelete, reason: WhyExpiresPast},
+		{name: "date before 1601 (Chromium deletes)", line: "a=b; Expires=Thu, 01 Jan 1000 00:00:00 GMT", req: local,
+			op: OpDelete, reason: WhyExpiresAncient},
+		{name: "one-digit day, two-digit year", line: "a=b; Expires=Sun, 1-Mar-26 12:00:10 GMT", req: local, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "localhost", HostOnly: true, Path: "/lab", Persistent: true,
+				Expires: at.Add(10 * Second), SameSite: "", Priority: "Medium", Size: 2}},
+		{name: "ANSI C date, one-digit seconds", line: "a=b; Expires=Sun Mar  1 12:00:5 2026", req: local, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "localhost", HostOnly: true, Path: "/lab", Persistent: true,
+				Expires: at.Add(5 * Second), Priority: "Medium", Size: 2}},
+		{name: "4098-byte cookie", line: "test=12" + strings.Repeat("a", 4091), req: local, op: OpReject, reason: WhyTooBig},
+		{name: "4096 bytes is fine", line: strings.Repeat("t", 2048) + "=" + strings.Repeat("1", 2048), req: local, op: OpSet},
+		{name: "Max-Age wins over a past Expires", line: "a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=10", req: local, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "localhost", HostOnly: true, Path: "/lab", Persistent: true,
+				Expires: at.Add(10 * Second), Priority: "Medium", Size: 2}},
+		{name: "an unreadable last Max-Age falls back to Expires (Chromium)", line: "a=b; Max-Age=10; Max-Age=soon; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+			req: local, op: OpDelete, reason: WhyExpiresPast,
+			attrs: []string{"Max-Age ignored overridden", "Max-Age ignored bad-number", "Expires applied", "Path defaulted default-path", "Domain defaulted host-only", "SameSite defaulted lax-by-default"}},
+		{name: "Max-Age capped at 400 days", line: "a=b; Max-Age=99999999999999999999", req: local, op: OpSet,
+			attrs: []string{"Max-Age applied capped", "Path defaulted default-path", "Domain defaulted host-only", "SameSite defaulted lax-by-default"}},
+		{name: "Secure on plain http", line: "a=b; Secure", req: plain, op: OpReject, reason: WhySecureInsecure},
+		{name: "Secure on http://localhost (Chromium: trustworthy)", line: "a=b; Secure", req: local, op: OpSet},
+		{name: "Secure on http://127.0.0.1", line: "a=b; Secure", req: Request{Scheme: "http", Host: "127.0.0.1"}, op: OpSet},
+		{name: "SameSite=None without Secure", line: "a=b; SameSite=None", req: local, op: OpReject, reason: WhySameSiteNoneInsecure},
+		{name: "SameSite=None; Secure", line: "a=b; SameSite=none; Secure", req: local, op: OpSet},
+		{name: "unknown SameSite", line: "a=b; SameSite=Sometimes", req: local, op: OpSet,
+			attrs: []string{"SameSite ignored unknown-value", "Path defaulted default-path", "Domain defaulted host-only", "Expires defaulted session", "SameSite defaulted lax-by-default"}},
+		{name: "__Secure- without Secure", line: "__Secure-a=b", req: local, op: OpReject, reason: WhyPrefixSecure},
+		{name: "__secure- any case", line: "__SECURE-a=b", req: local, op: OpReject, reason: WhyPrefixSecure},
+		{name: "__Secure- with Secure", line: "__Secure-a=b; Secure", req: local, op: OpSet},
+		{name: "__Host- with Domain", line: "__Host-a=b; Secure; Path=/; Domain=localhost", req: local, op: OpReject, reason: WhyPrefixHost},
+		{name: "__Host- without Path", line: "__Host-a=b; Secure", req: local, op: OpReject, reason: WhyPrefixHost},
+		{name: "__Host- done right", line: "__Host-a=b; Secure; Path=/", req: local, op: OpSet},
+		{name: "nameless __Host- value", line: "=__Host-a=b; Secure; Path=/", req: local, op: OpReject, reason: WhyPrefixNameless},
+		{name: "Domain that does not match", line: "a=b; Domain=example.com", req: plain, op: OpReject, reason: WhyDomainMismatch},
+		{name: "Domain a TLD", line: "a=b; Domain=.org", req: plain, op: OpReject, reason: WhyDomainPublic},
+		{name: "Domain parent", line: "a=b; Domain=.Example.org", req: plain, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "example.org", Path: "/", Priority: "Medium", Size: 2}},
+		{name: "Domain=localhost is host-only (Chromium)", line: "a=b; Domain=localhost", req: local, op: OpSet,
+			attrs: []string{"Domain applied host-only-exact", "Path defaulted default-path", "Expires defaulted session", "SameSite defaulted lax-by-default"}},
+		{name: "Domain=.localhost (Chromium refuses)", line: "a=b; Domain=.localhost", req: local, op: OpReject, reason: WhyDomainMismatch},
+		{name: "Domain on an IP host", line: "a=b; Domain=127.0.0.1", req: Request{Scheme: "http", Host: "127.0.0.1"}, op: OpSet,
+			attrs: []string{"Domain applied host-only-ip", "Path defaulted default-path", "Expires defaulted session", "SameSite defaulted lax-by-default"}},
+		{name: "another IP", line: "a=b; Domain=127.0.0.2", req: Request{Scheme: "http", Host: "127.0.0.1"}, op: OpReject, reason: WhyDomainMismatch},
+		{name: "non-ASCII Domain", line: "a=b; Domain=exämple.org", req: plain, op: OpReject, reason: WhyDomainNonASCII},
+		{name: "Partitioned without Secure", line: "a=b; Partitioned", req: local, op: OpReject, reason: WhyPartitionedInsecure},
+		{name: "Priority", line: "a=b; Priority=high", req: local, op: OpSet,
+			cookie: JarCookie{Name: "a", Value: "b", Domain: "localhost", HostOnly: true, Path: "/lab", Priority: "High", Size: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.want.Raw = tt.line
-			if diff := cmp.Diff(tt.want, ParseSetCookie(tt.line, at), cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
+			got := ParseSetCookie(tt.line, tt.req, at)
+			if got.Op != tt.op || got.Reason != tt.reason {
+				t.Errorf("op %s (%s), want %s (%s)", got.Op, got.Reason, tt.op, tt.reason)
+			}
+			if tt.cookie.Name != "" || tt.cookie.Value != "" {
+				if diff := cmp.Diff(tt.cookie, got.Cookie); diff != "" {
+					t.Errorf("cookie (-want +got):\n%s", diff)
+				}
+			}
+			if tt.attrs != nil {
+				if diff := cmp.Diff(tt.attrs, attrSummary(got)); diff != "" {
+					t.Errorf("attributes (-want +got):\n%s", diff)
+				}
 			}
 		})
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	for in, want := range map[string]string{"": "/", "/": "/", "/login": "/", "/lab/": "/lab", "/lab/session": "/lab",
+		"/a/b/c": "/a/b", "x": "/", "//": "/"} {
+		if got := DefaultPath(in); got != want {
+			t.Errorf("DefaultPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTrustworthy(t *testing.T) {
+	for _, tt := range []struct {
+		protocol, host string
+		want           bool
+	}{
+		{"https:", "example.org", true}, {"http:", "example.org", false}, {"http:", "localhost", true},
+		{"HTTP:", "LocalHost", true}, {"http:", "app.localhost", true}, {"http:", "127.0.0.1", true},
+		{"http:", "127.8.9.10", true}, {"http:", "128.0.0.1", false}, {"http:", "[::1]", true},
+		{"http:", "10.0.0.1", false}, {"http:", "localhost.example", false}, {"http:", "127.0.0.1.example", false},
+	} {
+		if got := NewRequest(tt.protocol, tt.host, "/").Trustworthy(); got != tt.want {
+			t.Errorf("%s//%s: Trustworthy = %v, want %v", tt.protocol, tt.host, got, tt.want)
+		}
 	}
 }
 

@@ -251,45 +251,74 @@ func (m Model) dl(class string, fields []field) *El {
 
 func (m Model) setCookieRow(source string, c SetCookie) *El {
 	lg := m.Lang
+	k := c.Cookie
+	li := &El{Tag: "li", Attrs: []Attr{{"data-cookie", k.Name}}} // data-cookie="" for a nameless cookie
+	li.Attrs = append(li.Attrs, h("", a("data-op", c.Op, "data-source", source, "data-reason", c.Reason,
+		"class", "cl-op-"+c.Op), "").Attrs...)
+	li.add(h("div", a("class", "cl-line"), "", span("cl-op", L(lg, "set.op."+c.Op)), h("code", a("class", "cl-mono"), c.Raw)))
+	if c.Reason != "" {
+		li.add(h("p", a("class", "cl-why"), m.why(c.Reason, k, Attribute{}, c.Raw)))
+	}
+	if c.Op == OpIgnore || c.Reason == WhyTooBig {
+		return li
+	}
+	if c.Op != OpReject {
+		li.add(m.dl("cl-attrs", m.jarFields(c)))
+	}
+	list := h("ul", a("class", "cl-attrlist"), "")
+	for _, at := range c.Attrs {
+		text := at.Raw
+		if text == "" {
+			text = at.Name
+		}
+		status := L(lg, "attr.st."+at.Status)
+		if at.Reason != "" {
+			status += ": " + m.why(at.Reason, k, at, c.Raw)
+		}
+		list.add(h("li", a("data-attr", at.Name, "data-status", at.Status, "data-reason", at.Reason), "",
+			h("code", a("class", "cl-mono"), text), span("cl-status cl-status-"+at.Status, status)))
+	}
+	return li.add(list)
+}
+
+// why is the text of a Why* reason, with the line's details filled in.
+func (m Model) why(reason string, k JarCookie, at Attribute, raw string) string {
+	return L(m.Lang, "why."+reason, "name", k.Name, "value", at.Value, "attr", at.Name, "host", k.Domain,
+		"path", k.Path, "size", strconv.Itoa(k.Size))
+}
+
+// jarFields are the cookie as the jar holds it after a line that sets or
+// deletes it.
+func (m Model) jarFields(c SetCookie) []field {
+	lg := m.Lang
+	k := c.Cookie
 	life := field{name: L(lg, "attr.lifetime"), text: L(lg, "life.session")}
 	switch {
 	case c.Op == OpDelete:
 		life.text, life.class = L(lg, "life.deleted"), "cl-delete"
-	case !c.Deadline.IsZero():
-		life.text, life.extra = L(lg, "life.persistent")+" ", m.countdown(c.Deadline)
+	case k.Persistent:
+		life.text, life.extra = L(lg, "life.persistent")+" "+m.when(k.Expires)+" · ", m.countdown(k.Expires)
 	}
-	maxAge := ""
-	if c.HasMaxAge {
-		maxAge = L(lg, "attr.maxage.secs", "n", strconv.Itoa(c.MaxAge))
-	}
-	expires := c.ExpiresRaw
-	switch {
-	case !c.HasExpires:
-	case c.Expires.IsZero():
-		expires = L(lg, "attr.expires.bad", "raw", c.ExpiresRaw)
-	default:
-		expires = m.when(c.Expires) + " (" + c.ExpiresRaw + ")"
+	domain := field{name: "Domain", text: L(lg, "jar.hostonly", "host", k.Domain), class: "cl-mono"}
+	if !k.HostOnly {
+		domain.text = L(lg, "jar.domain", "host", k.Domain)
 	}
 	fields := []field{
-		m.opt(L(lg, "attr.value"), c.Value, "empty"),
+		m.opt(L(lg, "attr.value"), k.Value, "empty"),
 		life,
-		m.opt("Max-Age", maxAge, "notset"),
-		m.opt("Expires", expires, "notset"),
-		m.opt("Path", c.Path, "attr.path.unset"),
-		m.opt("Domain", c.Domain, "attr.domain.unset"),
-		{name: "HttpOnly", text: L(lg, "attr.httponly."+yesNo(c.HttpOnly))},
-		{name: "Secure", text: L(lg, "attr.secure."+yesNo(c.Secure))},
-		m.opt("SameSite", c.SameSite, "attr.samesite.unset"),
+		domain,
+		{name: "Path", text: k.Path, class: "cl-mono"},
+		{name: "HttpOnly", text: L(lg, "attr.httponly."+yesNo(k.HttpOnly))},
+		{name: "Secure", text: L(lg, "attr.secure."+yesNo(k.Secure))},
+		m.opt("SameSite", k.SameSite, "attr.samesite.unset"),
 	}
-	if c.Partitioned {
+	if k.Partitioned {
 		fields = append(fields, field{name: "Partitioned", text: L(lg, "attr.partitioned")})
 	}
-	if len(c.Other) > 0 {
-		fields = append(fields, field{name: L(lg, "attr.other"), text: strings.Join(c.Other, "; "), class: "cl-mono"})
+	if k.Priority != "Medium" {
+		fields = append(fields, field{name: "Priority", text: k.Priority})
 	}
-	return h("li", a("data-cookie", c.Name, "data-op", c.Op, "data-source", source, "class", "cl-op-"+c.Op), "",
-		h("div", a("class", "cl-line"), "", span("cl-op", L(lg, "set.op."+c.Op)), h("code", a("class", "cl-mono"), c.Raw)),
-		m.dl("cl-attrs", fields))
+	return append(fields, field{name: L(lg, "jar.size"), text: L(lg, "jar.bytes", "n", strconv.Itoa(k.Size))})
 }
 
 func yesNo(b bool) string {
@@ -327,9 +356,6 @@ func (m Model) renderSession() *El {
 			user.text, user.class = u.Username, "cl-strong"
 			if u.DisplayName != "" && u.DisplayName != u.Username {
 				user.text += " (" + u.DisplayName + ")"
-			}
-			if s.UserID != "" {
-				user.text += " · id " + s.UserID
 			}
 		}
 		fields := []field{

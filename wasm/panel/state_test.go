@@ -55,7 +55,7 @@ func fromState(st *state.State) *State {
 	if s := st.Session; s != nil {
 		out.Session = &Session{ID: s.ID, Cookie: s.Cookie, Created: tm(s.Created), LastSeen: tm(s.LastSeen),
 			Expires: tm(s.Expires), IdleExpires: tm(s.IdleExpires), AbsoluteExpires: tm(s.AbsoluteExpires),
-			Data: s.Data, UserID: s.UserID}
+			Data: s.Data}
 	}
 	return out
 }

@@ -1,5 +1,7 @@
 package panel
 
+import "cookielab/wasm/contract"
+
 // The JSON shapes the panel reads: those of package cookielab/wasm/state
 // (GET /api/state and the action echo), field for field, with the panel's
 // Time for time.Time. The panel does not import package state, since that
@@ -8,11 +10,11 @@ package panel
 
 // Event kinds of package state that the panel acts on.
 const (
-	evCreated   = "created"
-	evRotated   = "rotated"
-	evDestroyed = "destroyed"
-	evExpired   = "expired"
-	evRejected  = "rejected"
+	evCreated   = contract.Created
+	evRotated   = contract.Rotated
+	evDestroyed = contract.Destroyed
+	evExpired   = contract.Expired
+	evRejected  = contract.Rejected
 )
 
 // State is state.State: the body of GET /api/state.
@@ -51,7 +53,6 @@ type Session struct {
 	IdleExpires     Time
 	AbsoluteExpires Time
 	Data            map[string]string
-	UserID          string
 }
 
 // Event is state.Event: one life-cycle event.

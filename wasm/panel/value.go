@@ -91,7 +91,6 @@ func DecodeState(v Value) State {
 			IdleExpires:     timeOf(s, "idle_expires"),
 			AbsoluteExpires: timeOf(s, "absolute_expires"),
 			Data:            decodeStringMap(s.Get("data")),
-			UserID:          str(s, "user_id"),
 		}
 	}
 	return st

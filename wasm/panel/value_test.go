@@ -92,7 +92,7 @@ func fullState() state.State {
 		Session: &state.Session{
 			ID: "abc", Cookie: "sig.ned", Created: tt0, LastSeen: tt0.Add(time.Minute),
 			Expires: tt0.Add(time.Hour), IdleExpires: tt0.Add(time.Hour), AbsoluteExpires: tt0.Add(14 * 24 * time.Hour),
-			Data: map[string]string{"_auth_user_id": "1", "cart": "apple"}, UserID: "1",
+			Data: map[string]string{"_auth_user_id": "1", "cart": "apple"},
 		},
 		Events: []state.Event{
 			{Kind: state.Created, At: tt0, ID: "old"},

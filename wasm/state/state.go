@@ -1,28 +1,32 @@
-// Package state holds the plain data types that the server and the panel
-// share: the JSON shape of GET /api/state and of the action echo. It imports
-// nothing but the standard library's time package, so the WebAssembly panel
-// can use it without pulling the server (or encoding/json) into its binary.
+// Package state holds the JSON shape of GET /api/state and of the action
+// echo, as the server writes them. The panel decodes the same shape into
+// its own copies of these types (wasm/panel/types.go), because importing
+// this package would link package time into the WebAssembly binary; a host
+// test keeps the two in step. The names both sides share are defined in
+// package contract.
 package state
 
-import "time"
+import (
+	"time"
 
-// Event kinds of a session's life cycle.
-const (
-	Created   = "created"   // a new session record was stored (first write, or sign-up)
-	Rotated   = "rotated"   // the id changed (login): data kept, old record deleted
-	Destroyed = "destroyed" // logout: record deleted and cookie expired
-	Expired   = "expired"   // idle timeout or absolute lifetime passed
-	Rejected  = "rejected"  // a cookie named no usable session (see Reason*)
+	"cookielab/wasm/contract"
 )
 
-// Reasons carried by a Rejected (or Expired) event.
+// The event kinds and reasons of package contract, where they are defined,
+// so the server can say state.Created beside the types that carry them.
 const (
-	ReasonBadSignature = "bad-signature" // the cookie's HMAC did not verify: edited or invented
-	ReasonUnknown      = "unknown"       // validly signed, but no such record (logged out, swept, restarted)
-	ReasonExpired      = "expired"       // the record's idle or absolute deadline passed
-	ReasonIdle         = "idle"          // Expired: idle timeout
-	ReasonAbsolute     = "absolute"      // Expired: absolute lifetime
-	ReasonInterrupted  = "interrupted"   // a write lost the race with a logout (Django's SessionInterrupted)
+	Created   = contract.Created
+	Rotated   = contract.Rotated
+	Destroyed = contract.Destroyed
+	Expired   = contract.Expired
+	Rejected  = contract.Rejected
+
+	ReasonBadSignature = contract.ReasonBadSignature
+	ReasonUnknown      = contract.ReasonUnknown
+	ReasonExpired      = contract.ReasonExpired
+	ReasonIdle         = contract.ReasonIdle
+	ReasonAbsolute     = contract.ReasonAbsolute
+	ReasonInterrupted  = contract.ReasonInterrupted
 )
 
 // State is the body of GET /api/state: what the server knows about the
@@ -63,7 +67,6 @@ type Session struct {
 	IdleExpires     time.Time         `json:"idle_expires"`
 	AbsoluteExpires time.Time         `json:"absolute_expires"`
 	Data            map[string]string `json:"data"`
-	UserID          string            `json:"user_id,omitempty"`
 }
 
 // Event is one life-cycle event.

@@ -136,8 +136,9 @@
 
   // replay: write the previous session cookie (kept by the panel in
   // sessionStorage) back into the jar, as an attacker holding a copy would
-  // send it, and reload. A script can write a cookie named sessionid only
-  // while no HttpOnly one exists: after logout, exactly the case to show.
+  // send it, and reload. A script can write a cookie with the session
+  // cookie's name only while no HttpOnly one exists: after logout, exactly
+  // the case to show.
   const replay = async (button) => {
     const out = button.closest('.action').querySelector('[data-result]');
     let seen = [];
@@ -152,7 +153,7 @@
       out.textContent = button.dataset.none;
       return;
     }
-    document.cookie = `sessionid=${old}; path=/; samesite=lax`;
+    document.cookie = `${button.dataset.cookieName}=${old}; path=/; samesite=lax`;
     location.assign(button.dataset.next);
   };
 

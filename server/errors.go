@@ -1,0 +1,100 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"cookielab/server/session"
+)
+
+// httpError is an error a person should see: a status, a message key (see
+// i18n/en.json) and the message's arguments.
+type httpError struct {
+	status int
+	key    string
+	args   []any
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
+
+func badRequest(key string, args ...any) error {
+	return &httpError{status: http.StatusBadRequest, key: key, args: args}
+}
+
+// errInterrupted is what a request gets when its session write lost the race
+// with a logout (Django's SessionInterrupted).
+var errInterrupted = &httpError{status: http.StatusBadRequest, key: "error.400.interrupted"}
+
+// Error is the one error path for HTTP: it maps err to a status and a
+// translated message page, and logs only internal failures.
+func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+	case errors.Is(err, session.ErrInterrupted):
+		he = errInterrupted
+	case errors.Is(err, session.ErrTooLarge):
+		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
+	case errors.Is(err, session.ErrFull):
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full"}
+		w.Header().Set("Retry-After", session.RetryFull)
+	case errors.Is(err, session.ErrUnavailable):
+		s.log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.store"}
+		w.Header().Set("Retry-After", session.RetryUnavailable)
+	default:
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{status: http.StatusInternalServerError, key: "error.500"}
+	}
+	s.renderError(w, r, he)
+}
+
+// renderError writes the error page for he, in the visitor's language.
+func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError) {
+	if session.FromContext(r.Context()) != nil {
+		s.sessions.Commit(w, r) // an interrupted write has expired the cookie already
+	}
+	pg := s.newPage(r)
+	pg.Title = pg.T("error.title")
+	hint := ""
+	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
+		hint = pg.T("error.logout_get")
+	}
+	pg.Data = struct {
+		Status  int
+		Message string
+		Hint    string
+	}{he.status, pg.T(he.key, he.args...), hint}
+	s.write(w, r, he.status, "error", pg)
+}
+
+// handleNotFound answers an unknown address.
+func handleNotFound(s *site) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, &httpError{status: http.StatusNotFound, key: "error.404"})
+	})
+}
+
+// handleMethodNotAllowed answers a known path with the wrong method, and
+// says which methods it takes (GET /logout is the one people meet).
+func handleMethodNotAllowed(s *site, router *mux.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			var match mux.RouteMatch
+			if router.Match(probe, &match) && match.MatchErr == nil {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+		}
+		s.Error(w, r, &httpError{status: http.StatusMethodNotAllowed, key: "error.405", args: []any{"method", r.Method}})
+	})
+}

@@ -1,0 +1,227 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"cookielab/server/auth"
+	"cookielab/server/session"
+	"cookielab/wasm/contract"
+)
+
+// The playground the lessons use: a session key of your own, a cookie of
+// your own, the tracking cookie of lesson 4, what the server received, and
+// the header template beside its output.
+
+// back sends the learner back where the form came from: the form's next
+// field, else the Referer when it is this site's, else the index.
+func back(w http.ResponseWriter, r *http.Request) {
+	next := r.PostForm.Get("next")
+	if next == "" {
+		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+			next = ref.RequestURI()
+		}
+	}
+	http.Redirect(w, r, auth.SafeNext(next), http.StatusSeeOther)
+}
+
+// Bounds of the session playground.
+const (
+	maxLabKey   = 64
+	maxLabValue = 1024
+	maxLabKeys  = 50
+)
+
+// handleLabSession handles "POST /lab/session": key=value into the
+// caller's session (created if needed); an empty value removes the key.
+// Keys starting with "_" belong to the auth system.
+func handleLabSession(s *site) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, value := r.PostForm.Get("key"), r.PostForm.Get("value")
+		switch {
+		case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
+			s.Error(w, r, badRequest("error.400.session_field"))
+			return
+		case strings.HasPrefix(key, "_"):
+			s.Error(w, r, badRequest("error.400.session_key"))
+			return
+		}
+		sess := session.FromContext(r.Context())
+		if value == "" {
+			sess.Delete(key)
+		} else {
+			if _, exists := sess.Get(key); !exists && len(sess.Data()) >= maxLabKeys {
+				s.Error(w, r, badRequest("error.400.session_full"))
+				return
+			}
+			sess.Put(key, value)
+		}
+		back(w, r)
+	})
+}
+
+// handleLabCookie handles "POST /lab/cookie": a cookie of the learner's own
+// with the attributes they chose; max_age=0 deletes it.
+func handleLabCookie(s *site, sessionCookie string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := labCookie(r.PostForm, sessionCookie)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		http.SetCookie(w, c)
+		back(w, r)
+	})
+}
+
+// labCookie validates the cookie form. Each rule's message says what is
+// allowed, because a learner typed it.
+func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
+	c := &http.Cookie{Name: v.Get("name"), Value: v.Get("value"), Path: v.Get("path")}
+	if !contract.ValidCookieName(c.Name) {
+		return nil, badRequest("error.400.cookie_name")
+	}
+	if c.Name == sessionCookie {
+		return nil, badRequest("error.400.cookie_reserved")
+	}
+	if len(c.Value) > 1024 || strings.ContainsFunc(c.Value, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || r == '"' || r == ',' || r == ';' || r == '\\'
+	}) {
+		return nil, badRequest("error.400.cookie_value")
+	}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	if c.Path[0] != '/' || len(c.Path) > 256 || strings.ContainsFunc(c.Path, func(r rune) bool {
+		return r < 0x20 || r >= 0x7f || r == ';'
+	}) {
+		return nil, badRequest("error.400.cookie_path")
+	}
+	if ma := v.Get("max_age"); ma != "" {
+		n, err := strconv.Atoi(ma)
+		if err != nil || n < 0 || n > 400*24*3600 {
+			return nil, badRequest("error.400.cookie_maxage")
+		}
+		c.MaxAge = n
+		if n == 0 {
+			c.MaxAge = -1 // Go writes Max-Age=0: delete now
+		}
+	}
+	c.HttpOnly = v.Get("httponly") != ""
+	c.Secure = v.Get("secure") != ""
+	switch v.Get("samesite") {
+	case "", "Lax":
+		c.SameSite = http.SameSiteLaxMode
+	case "Strict":
+		c.SameSite = http.SameSiteStrictMode
+	case "None":
+		c.SameSite = http.SameSiteNoneMode
+	default:
+		return nil, badRequest("error.400.cookie_samesite")
+	}
+	return c, nil
+}
+
+// handleLabTracking handles "POST /lab/tracking": on=1 starts the visits
+// cookie that every page view then increments; on=0 deletes it.
+func handleLabTracking() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := prefCookie("visits", "0")
+		if r.PostForm.Get("on") != "1" {
+			c.MaxAge = -1
+		}
+		http.SetCookie(w, c)
+		back(w, r)
+	})
+}
+
+// countVisit is the tracking example of lesson 4: while the visitor has
+// opted in (a visits cookie exists), every page view increments it and the
+// page shows the count. A page never creates the cookie; "" means off.
+func countVisit(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie("visits")
+	if err != nil {
+		return ""
+	}
+	n, err := strconv.Atoi(c.Value)
+	if err != nil || n < 0 || n >= 1_000_000_000 {
+		n = 0
+	}
+	n++
+	v := prefCookie("visits", strconv.Itoa(n))
+	http.SetCookie(w, v)
+	return v.Value
+}
+
+// requestCounter numbers requests to /lab/request since the start.
+type requestCounter struct{ n atomic.Int64 }
+
+// handleLabRequest handles "GET /lab/request": plain text of exactly what the
+// server received, to show that without a cookie two requests look alike.
+// The notes under it are in the visitor's language.
+func handleLabRequest(s *site, counter *requestCounter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := counter.n.Add(1)
+		lang := prefsOf(r).Lang
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "%s %s %s\n", r.Method, r.URL.RequestURI(), r.Proto)
+		fmt.Fprintf(&b, "Host: %s\n", r.Host)
+		cookie := r.Header.Get("Cookie")
+		if cookie == "" {
+			cookie = "(none)"
+		}
+		fmt.Fprintf(&b, "Cookie: %s\n", cookie)
+		for _, h := range []string{"User-Agent", "Accept", "Accept-Language", "Sec-Fetch-Site"} {
+			if v := r.Header.Get(h); v != "" {
+				fmt.Fprintf(&b, "%s: %s\n", h, v)
+			}
+		}
+		fmt.Fprintf(&b, "\n# %s\n", s.i18n.translate(lang, "lab.request.count", "n", n))
+		if cookie == "(none)" {
+			fmt.Fprintf(&b, "# %s\n", s.i18n.translate(lang, "lab.request.nocookie"))
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b.Bytes())
+	})
+}
+
+// handleLabTemplate handles "GET /lab/template": the greeting partial's
+// source beside its output for this visitor, an anonymous one and a
+// logged-in one, rendered now by the real template.
+func handleLabTemplate(s *site, users *auth.Users, source string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pg := s.newPage(r)
+		pg.Title = pg.T("template.title")
+		renderAs := func(u *auth.User) (template.HTML, error) {
+			variant := *pg
+			variant.User = u
+			var buf bytes.Buffer
+			err := s.pages["template"].ExecuteTemplate(&buf, "greeting", &variant)
+			return template.HTML(buf.String()), err
+		}
+		you, err1 := renderAs(pg.User)
+		anon, err2 := renderAs(nil)
+		alice, _ := users.ByUsername("alice")
+		alice.PasswordHash = ""
+		loggedIn, err3 := renderAs(&alice)
+		for _, err := range []error{err1, err2, err3} {
+			if err != nil {
+				s.Error(w, r, err)
+				return
+			}
+		}
+		pg.Data = struct {
+			Source              string
+			You, Anon, LoggedIn template.HTML
+		}{source, you, anon, loggedIn}
+		s.render(w, r, http.StatusOK, "template", pg)
+	})
+}

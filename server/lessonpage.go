@@ -1,0 +1,200 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"cookielab/lessons"
+	"cookielab/lessons/step"
+	"cookielab/wasm/contract"
+)
+
+// lessonPages holds every lesson page's article rendered once, when the
+// server starts, for each lesson, language and current step: a lesson page
+// then costs a map lookup and the layout (header, notice, echo), not a walk
+// of the lesson through html/template.
+type lessonPages struct {
+	byKey map[lessonKey]*lessonPage
+}
+
+type lessonKey struct {
+	slug, lang string
+	step       int
+}
+
+// lessonPage is one rendered article. randMarker stands where a field's
+// {rand} digits go; they are drawn per request.
+type lessonPage struct {
+	title string
+	html  []byte
+	rand  bool
+}
+
+// randMarker is what a pre-rendered {rand} looks like: nothing a lesson
+// writes, and nothing html/template escapes.
+const randMarker = "@@cookielab-rand@@"
+
+// page returns the article for the lesson and language at step n (clamped
+// to the lesson's steps), or nil for an unknown lesson.
+func (lp *lessonPages) page(slug, lang string, n int) *lessonPage {
+	if p := lp.byKey[lessonKey{slug, lang, n}]; p != nil {
+		return p
+	}
+	return lp.byKey[lessonKey{slug, lang, 1}]
+}
+
+// html returns the article with fresh random digits where {rand} was.
+func (p *lessonPage) fill(digits string) template.HTML {
+	if !p.rand {
+		return template.HTML(p.html)
+	}
+	return template.HTML(bytes.ReplaceAll(p.html, []byte(randMarker), []byte(digits)))
+}
+
+// articleView is what the "article" template (lesson.html) draws.
+type articleView struct {
+	Lesson        *lessons.Lesson
+	Text          *lessons.Text
+	Steps         []stepView
+	Current       int
+	StepLabel     string
+	Next          *lessonCard
+	SessionCookie string
+	lang          string
+	tr            translations
+}
+
+// T translates an interface string into the article's language.
+func (a *articleView) T(key string, kv ...any) string { return a.tr.translate(a.lang, key, kv...) }
+
+// stepView is a step as the article draws it: its controls already
+// rendered by its action kind's template, and its checks in the learner's
+// words.
+type stepView struct {
+	lessons.Step
+	Controls   template.HTML
+	Checks     []checkView
+	ExpectJSON string
+}
+
+type checkView struct{ Say, Raw string }
+
+// controlsView is the data of an action kind's template (see
+// step.ActionKind.Template).
+type controlsView struct {
+	Action        step.Action
+	Fields        []fieldView
+	Next          string
+	Button        string
+	Words         map[string]string
+	SessionCookie string
+}
+
+// fieldView is a form field as drawn: {rand} in its value stands as
+// randMarker, and Rand keeps the original value so lesson.js can put in
+// the digits this tab drew before (a later step logs in with the name an
+// earlier one signed up with).
+type fieldView struct {
+	step.Field
+	Rand string
+}
+
+// buildLessonPages renders every article. article is the template that
+// holds "article" (lesson.html with the layout).
+func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, sessionCookie string) (*lessonPages, error) {
+	controls := map[string]*template.Template{}
+	for _, k := range step.Actions {
+		if k.Template == "" {
+			continue
+		}
+		t, err := template.New(k.Name).Parse(k.Template)
+		if err != nil {
+			return nil, fmt.Errorf("action %q: template: %w", k.Name, err)
+		}
+		controls[k.Name] = t
+	}
+	lp := &lessonPages{byKey: map[lessonKey]*lessonPage{}}
+	all := cat.Lessons()
+	for i, l := range all {
+		for _, lang := range lessons.Languages {
+			t := l.In(lang)
+			a := &articleView{Lesson: l, Text: t, SessionCookie: sessionCookie, lang: lang, tr: tr}
+			if i+1 < len(all) {
+				n := all[i+1]
+				a.Next = &lessonCard{Number: n.Number, Slug: n.Slug, Title: n.In(lang).Title}
+			}
+			rand := false
+			for _, st := range t.Steps {
+				v, hasRand, err := buildStep(l.Slug, lang, st, controls, sessionCookie)
+				if err != nil {
+					return nil, fmt.Errorf("lesson %s (%s) step %d: %w", l.Slug, lang, st.N, err)
+				}
+				rand = rand || hasRand
+				a.Steps = append(a.Steps, v)
+			}
+			for n := 1; n <= max(len(t.Steps), 1); n++ {
+				a.Current = n
+				a.StepLabel = a.T("lesson.step", "n", n, "total", len(t.Steps))
+				var buf bytes.Buffer
+				if err := article.ExecuteTemplate(&buf, "article", a); err != nil {
+					return nil, fmt.Errorf("lesson %s (%s): %w", l.Slug, lang, err)
+				}
+				lp.byKey[lessonKey{l.Slug, lang, n}] = &lessonPage{title: t.Title, html: buf.Bytes(), rand: rand}
+			}
+		}
+	}
+	return lp, nil
+}
+
+func buildStep(slug, lang string, st lessons.Step, controls map[string]*template.Template, sessionCookie string) (stepView, bool, error) {
+	v := stepView{Step: st}
+	k := st.Action.Type()
+	if k == nil {
+		return v, false, fmt.Errorf("unknown action %q", st.Action.Kind)
+	}
+	rand := false
+	if t := controls[k.Name]; t != nil {
+		cv := controlsView{
+			Action:        st.Action,
+			Next:          "/lessons/" + slug + "?step=" + strconv.Itoa(st.N),
+			Button:        st.Button,
+			Words:         map[string]string{},
+			SessionCookie: sessionCookie,
+		}
+		if cv.Button == "" {
+			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds))
+		}
+		for name, w := range k.Words {
+			cv.Words[name] = w.In(lang)
+		}
+		for _, f := range st.Action.Fields {
+			fv := fieldView{Field: f}
+			if strings.Contains(f.Value, step.RandPlaceholder) {
+				fv.Rand = f.Value
+				fv.Value = strings.ReplaceAll(f.Value, step.RandPlaceholder, randMarker)
+				rand = true
+			}
+			cv.Fields = append(cv.Fields, fv)
+		}
+		var buf bytes.Buffer
+		if err := t.Execute(&buf, cv); err != nil {
+			return v, false, err
+		}
+		v.Controls = template.HTML(buf.String())
+	}
+	raw := make([]string, len(st.Expect))
+	for i, e := range st.Expect {
+		raw[i] = e.Raw
+		v.Checks = append(v.Checks, checkView{Say: step.Say(e, lang), Raw: e.Raw})
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return v, false, err
+	}
+	v.ExpectJSON = string(b)
+	return v, rand, nil
+}

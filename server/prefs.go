@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"net/http"
+)
+
+// prefs are the visitor's preference cookies as this request resolved them.
+type prefs struct {
+	Lang  string // "en" or "ko"
+	Theme string // "light", "dark" or "" (follow the system)
+}
+
+type prefsKey struct{}
+
+// prefsOf returns the preferences withPrefs resolved for r; for an error
+// raised before that middleware ran, it resolves them from r itself, so
+// every page speaks the visitor's language.
+func prefsOf(r *http.Request) prefs {
+	if p, ok := r.Context().Value(prefsKey{}).(prefs); ok {
+		return p
+	}
+	return resolvePrefs(r)
+}
+
+// withPrefs resolves the language (the lang cookie, else Accept-Language)
+// and the theme for every request.
+func withPrefs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := resolvePrefs(r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), prefsKey{}, p)))
+	})
+}
+
+func resolvePrefs(r *http.Request) prefs {
+	p := prefs{Lang: ""}
+	if c, err := r.Cookie("lang"); err == nil && validLang(c.Value) {
+		p.Lang = c.Value
+	}
+	if p.Lang == "" {
+		p.Lang = langFromAcceptLanguage(r.Header.Get("Accept-Language"))
+	}
+	if c, err := r.Cookie("theme"); err == nil && validTheme(c.Value) {
+		p.Theme = c.Value
+	}
+	return p
+}
+
+func validLang(v string) bool  { return v == "en" || v == "ko" }
+func validTheme(v string) bool { return v == "light" || v == "dark" }
+
+// prefCookie is a preference cookie: a year, the whole site, readable by
+// scripts (like Django's language cookie, which is not HttpOnly).
+func prefCookie(name, value string) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode}
+}
+
+// handlePrefs handles "POST /prefs": lang and/or theme cookies, then back.
+func handlePrefs(s *site) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang, theme := r.PostForm.Get("lang"), r.PostForm.Get("theme")
+		if lang == "" && theme == "" || lang != "" && !validLang(lang) || theme != "" && !validTheme(theme) {
+			s.Error(w, r, badRequest("error.400.prefs"))
+			return
+		}
+		if lang != "" {
+			http.SetCookie(w, prefCookie("lang", lang))
+		}
+		if theme != "" {
+			http.SetCookie(w, prefCookie("theme", theme))
+		}
+		back(w, r)
+	})
+}
