@@ -119,11 +119,11 @@
     }
     // The way back from the panel (on a phone it is below the lesson).
     for (const a of document.querySelectorAll('[data-to-step]')) a.href = `#step-${current}`;
-    const title = `${document.querySelector('article.lesson h1').textContent} · ${stepEl.querySelector('h3').textContent.trim()}`;
+    const title = `${document.querySelector('article.lesson h1').textContent} · ${stepEl.querySelector('h2').textContent.trim()}`;
     try { sessionStorage.setItem(LAST_STEP, JSON.stringify({ slug, n: current, title, url: url.pathname + url.search })); } catch { /* blocked */ }
     highlight(stepEl);
     if (focus) {
-      const h = stepEl.querySelector('h3');
+      const h = stepEl.querySelector('h2');
       h.tabIndex = -1;
       h.focus({ preventScroll: true });
       stepper.scrollIntoView({ block: 'start' });
