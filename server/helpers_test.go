@@ -75,8 +75,7 @@ func newTestLab(t *testing.T) *testLab {
 func newTestLabWith(t *testing.T, cat *lessons.Catalog) *testLab {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store := session.NewMemoryStore(session.MemoryOptions{SweepEvery: -1, Now: clk.Now})
-	t.Cleanup(store.Close)
+	store := session.NewMemoryStore(session.MemoryOptions{Now: clk.Now})
 	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -129,6 +129,29 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 	return c, nil
 }
 
+// handleLabReset handles "POST /lab/reset": a clean slate. The session
+// ends (a logout, if logged in) and every cookie the request carried is
+// deleted, except the preference cookies when keep_prefs is on. The
+// browser never tells the server a cookie's path, so each is deleted at
+// both paths the playground uses (/ and /lab).
+func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.Logout(r)
+		keepPrefs := r.PostForm.Get("keep_prefs") != ""
+		seen := map[string]bool{sessionCookie: true}
+		for _, c := range r.Cookies() {
+			if seen[c.Name] || keepPrefs && (c.Name == "lang" || c.Name == "theme") {
+				continue
+			}
+			seen[c.Name] = true
+			for _, path := range []string{"/", "/lab"} {
+				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
+			}
+		}
+		back(w, r)
+	})
+}
+
 // handleLabTracking handles "POST /lab/tracking": on=1 starts the visits
 // cookie that every page view then increments; on=0 deletes it.
 func handleLabTracking() http.Handler {
@@ -173,6 +196,7 @@ func handleLabRequest(s *site, counter *requestCounter) http.Handler {
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "%s %s %s\n", r.Method, r.URL.RequestURI(), r.Proto)
 		fmt.Fprintf(&b, "Host: %s\n", r.Host)
+		fmt.Fprintf(&b, "From: %s\n", r.RemoteAddr)
 		cookie := r.Header.Get("Cookie")
 		if cookie == "" {
 			cookie = "(none)"

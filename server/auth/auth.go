@@ -121,6 +121,7 @@ func (a *Auth) Login(r *http.Request, u User) error {
 		}
 	}
 	sess.Renew()
+	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))
 	updated, err := a.users.recordLogin(u.ID)

@@ -80,8 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Lifetime:    *lifetime,
 			Secure:      *secure,
 		},
-		MaxSessions: *maxSessions,
-		MaxUsers:    *maxUsers,
+		MaxUsers: *maxUsers,
 	}
 	if *idle <= 0 || *lifetime <= 0 {
 		return errors.New("-idle-timeout and -lifetime must be positive")
@@ -100,7 +99,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cfg.AuthKey = append([]byte("auth:"), cfg.Session.HashKeys[0]...)
 	}
 
-	h, err := server.New(cfg, server.Deps{Logger: logger})
+	if *maxSessions <= 0 {
+		return errors.New("-max-sessions must be positive")
+	}
+	sessions := session.NewMemoryStore(session.MemoryOptions{MaxRecords: *maxSessions})
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go session.RunSweeper(sweepCtx, sessions, time.Minute, func(err error) {
+		logger.Error("sweeping sessions", "err", err)
+	})
+
+	h, err := server.New(cfg, server.Deps{Logger: logger, Sessions: sessions})
 	if err != nil {
 		return err
 	}
