@@ -49,8 +49,9 @@ func Find(getenv func(string) string, lookPath func(string) (string, error)) (st
 }
 
 // Flags are the allocator options for the suite's browser: headless, as root,
-// on a machine with no network (every host but the loopback fails to resolve,
-// and nothing phones home), with a fresh profile in userDataDir.
+// on a machine with no network (every host but the loopback and example.org,
+// which is mapped to it, fails to resolve, and nothing phones home), with a
+// fresh profile in userDataDir.
 func Flags(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 	return append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(execPath),
@@ -62,7 +63,10 @@ func Flags(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"),
+		// example.org and its subdomains (reserved names, RFC 2606) reach
+		// the loopback, for tests that need a host with a registrable
+		// domain (the Set-Cookie battery's Domain vectors).
+		chromedp.Flag("host-resolver-rules", "MAP example.org 127.0.0.1 , MAP *.example.org 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"),
 		chromedp.WindowSize(1280, 900),
 	)
 }

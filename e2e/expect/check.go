@@ -124,20 +124,26 @@ func (v View) BrowserView() *step.View {
 }
 
 // PanelView is what the learner's panel shows after the step, as package
-// step reads it. Until the panel draws the jar itself, its jar is what its
-// two cookie lists show (names, values, HttpOnly), every other attribute
-// unknown.
+// step reads it: its jar is the jar section's cookies, each attribute as
+// known as the section says (a cell "unknown here" is step.Unknown), and
+// partial where the section says so.
 func (v View) PanelView() *step.View {
 	sv := &step.View{SessionCookie: v.SessionCookie, PrevSessionID: v.Prev.PanelSessionID, JarPartial: true}
 	if v.Page == nil || !v.Page.Panel.Present {
 		return sv
 	}
 	p, pn := v.Page, &v.Page.Panel
-	sv.Sees = step.SeesScript | step.SeesJar | step.SeesSetCookie | step.SeesPrev | step.SeesPage
+	sv.Sees = step.SeesScript | step.SeesSetCookie | step.SeesPrev | step.SeesPage
 	sv.Page = p.stepPage(v.Step)
 	for _, c := range pn.JSCookies {
 		sv.Script = append(sv.Script, step.Pair{Name: c.Name, Value: c.Value})
-		sv.Jar = append(sv.Jar, step.JarCookie{Name: c.Name, Value: c.Value, HttpOnly: step.No, SameSiteUnknown: true})
+	}
+	if pn.Jar.Present {
+		sv.Sees |= step.SeesJar
+		sv.JarPartial = pn.Jar.Partial != "false"
+		for _, c := range pn.Jar.Cookies {
+			sv.Jar = append(sv.Jar, PanelJarCookieView(c))
+		}
 	}
 	for _, l := range pn.SetCookie {
 		sv.SetCookie = append(sv.SetCookie, step.SetLine{Name: l.Name, Op: l.Op})
@@ -146,15 +152,8 @@ func (v View) PanelView() *step.View {
 		return sv // GET /api/state failed: no server-cookies, session or events
 	}
 	sv.Sees |= step.SeesReceived | step.SeesSession | step.SeesEvents
-	noSession := pn.Session.State != "anonymous" && pn.Session.State != "authenticated"
 	for _, c := range pn.ServerCookies {
 		sv.Received = append(sv.Received, step.Pair{Name: c.Name, Value: c.Value})
-		// A session cookie that names no session is cleared by the very
-		// response that found it so (DESIGN.md): the jar holds it no more.
-		gone := c.Name == v.sessionCookieName() && noSession
-		if !gone && !slices.ContainsFunc(sv.Jar, func(j step.JarCookie) bool { return j.Name == c.Name }) {
-			sv.Jar = append(sv.Jar, step.JarCookie{Name: c.Name, Value: c.Value, HttpOnly: step.TriOf(c.HTTPOnly == "true"), SameSiteUnknown: true})
-		}
 	}
 	if s := pn.Session; s.State == "anonymous" || s.State == "authenticated" {
 		sv.Session = &step.Session{ID: s.ID, User: s.User, Data: map[string]string{}}
@@ -170,6 +169,30 @@ func (v View) PanelView() *step.View {
 		}
 	}
 	return sv
+}
+
+// PanelJarCookieView is a jar section cookie as package step reads it.
+func PanelJarCookieView(c PanelJarCookie) step.JarCookie {
+	j := step.JarCookie{Name: c.Name}
+	j.Value, _ = c.Known("value")
+	j.Path, _ = c.Known("path")
+	tri := func(col string) step.Tri {
+		if v, ok := c.Known(col); ok {
+			return step.TriOf(v == "true")
+		}
+		return step.Unknown
+	}
+	j.HttpOnly, j.Secure = tri("httponly"), tri("secure")
+	if v, ok := c.Known("expires"); ok {
+		j.Persistent = step.TriOf(v != "session")
+	}
+	switch v, ok := c.Known("samesite"); {
+	case !ok || v == "lax-or-unset":
+		j.SameSiteUnknown = true
+	default:
+		j.SameSite = v
+	}
+	return j
 }
 
 // stepPage is the page part of a step.View.
@@ -195,7 +218,8 @@ func ParseEvents(h string) []step.Event {
 
 // Agreement checks, whatever a step expects, that the panel shows what the
 // browser holds: the same document.cookie, the cookies the server received,
-// HttpOnly where the jar says so, and the session the server reports.
+// HttpOnly where the jar says so, the jar (JarAgreement) and the session
+// the server reports.
 // Each string is one disagreement.
 func Agreement(v View) []string {
 	p, b := v.Page, v.Browser
@@ -213,6 +237,7 @@ func Agreement(v View) []string {
 			out = append(out, fmt.Sprintf("panel server-cookies mark %q data-httponly=%q but the jar has %s", c.Name, c.HTTPOnly, describeCookie(jar[0])))
 		}
 	}
+	out = append(out, JarAgreement(pn.Jar, b.Jar)...)
 	st := b.State
 	if st == nil {
 		return out
@@ -402,4 +427,112 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// expiresSlack is how far the panel's expiry may lie from DevTools': the
+// panel counts Max-Age from the server's clock when it answered, the
+// browser from its own when the response arrived.
+const expiresSlack = 2 * time.Second
+
+// JarAgreement compares the panel's jar section with DevTools' jar: every
+// cookie the panel shows is in the jar, every cell the panel claims to know
+// has DevTools' value, and, unless the panel says its jar is partial,
+// every cookie in the jar is shown. Each string is one disagreement.
+func JarAgreement(pj PanelJar, jar []*network.Cookie) []string {
+	if !pj.Present {
+		return []string{"the panel has no jar section"}
+	}
+	var out []string
+	matched := map[*network.Cookie]bool{}
+	for _, pc := range pj.Cookies {
+		c := findJarCookie(jar, pc, matched)
+		if c == nil {
+			out = append(out, fmt.Sprintf("panel jar shows %s but the browser holds no such cookie", describePanelJar(pc)))
+			continue
+		}
+		matched[c] = true
+		for _, col := range []string{"value", "domain", "path", "expires", "size", "httponly", "secure", "samesite", "partitioned", "priority"} {
+			got, known := pc.Known(col)
+			if !known {
+				continue
+			}
+			if want, ok := jarCell(c, col, got); !ok {
+				out = append(out, fmt.Sprintf("panel jar %s: %s %q (from %s) but DevTools has %q", describePanelJar(pc), col, got, pc.Cells[col].Source, want))
+			}
+		}
+	}
+	if pj.Partial == "false" {
+		for _, c := range jar {
+			if !matched[c] {
+				out = append(out, fmt.Sprintf("the browser holds %s, which the panel's jar (not partial) does not show", describeCookie(c)))
+			}
+		}
+	}
+	return out
+}
+
+// findJarCookie finds the DevTools cookie a panel row shows: the same name,
+// and path and domain where the panel knows them.
+func findJarCookie(jar []*network.Cookie, pc PanelJarCookie, matched map[*network.Cookie]bool) *network.Cookie {
+	for _, c := range jar {
+		if matched[c] || c.Name != pc.Name {
+			continue
+		}
+		if p, ok := pc.Known("path"); ok && p != c.Path {
+			continue
+		}
+		if d, ok := pc.Known("domain"); ok && d != c.Domain {
+			continue
+		}
+		if v, ok := pc.Known("value"); ok && v != c.Value {
+			continue
+		}
+		return c
+	}
+	return nil
+}
+
+// jarCell reports DevTools' value of a column and whether the panel's
+// value got agrees with it.
+func jarCell(c *network.Cookie, col, got string) (string, bool) {
+	var want string
+	switch col {
+	case "value":
+		want = c.Value
+	case "domain":
+		want = c.Domain
+	case "path":
+		want = c.Path
+	case "expires":
+		if c.Session {
+			return "session", got == "session"
+		}
+		at := time.Unix(0, int64(c.Expires*1e9)).UTC()
+		t, err := time.Parse(time.RFC3339Nano, got)
+		return at.Format(time.RFC3339Nano), err == nil && t.Sub(at).Abs() <= expiresSlack
+	case "size":
+		want = fmt.Sprint(c.Size)
+	case "httponly":
+		want = fmt.Sprint(c.HTTPOnly)
+	case "secure":
+		want = fmt.Sprint(c.Secure)
+	case "samesite":
+		want = string(c.SameSite)
+		if got == "lax-or-unset" {
+			return want, want == "" || want == "Lax"
+		}
+	case "partitioned":
+		want = fmt.Sprint(c.PartitionKey != nil)
+	case "priority":
+		want = string(c.Priority)
+	}
+	return want, got == want
+}
+
+func describePanelJar(c PanelJarCookie) string {
+	d := c.Name
+	if c.Path != "" {
+		d += " (Path=" + c.Path + ")"
+	}
+	return d
 }

@@ -18,9 +18,24 @@ import (
 // loggedIn is a view of a browser logged in as alice after POST /login, whose
 // panel agrees with it.
 func loggedIn() View {
-	sid := &network.Cookie{Name: "sessionid", Value: "signed-new", Path: "/", HTTPOnly: true,
-		SameSite: network.CookieSameSiteLax, Expires: float64(time.Now().Add(14 * 24 * time.Hour).Unix())}
-	theme := &network.Cookie{Name: "theme", Value: "dark", Path: "/", Session: true, Expires: -1}
+	expires := time.Now().Add(14 * 24 * time.Hour).Truncate(time.Second).UTC()
+	sid := &network.Cookie{Name: "sessionid", Value: "signed-new", Domain: "127.0.0.1", Path: "/", HTTPOnly: true, Size: 19,
+		SameSite: network.CookieSameSiteLax, Priority: network.CookiePriorityMedium, Expires: float64(expires.Unix())}
+	theme := &network.Cookie{Name: "theme", Value: "dark", Domain: "127.0.0.1", Path: "/", Session: true, Expires: -1, Size: 9,
+		SameSite: network.CookieSameSiteLax, Priority: network.CookiePriorityMedium}
+	cell := func(src, v string) PanelCell { return PanelCell{Source: src, Value: v} }
+	jar := PanelJar{Present: true, Partial: "false", Cookies: []PanelJarCookie{
+		{Name: "theme", Domain: "127.0.0.1", Path: "/", Cells: map[string]PanelCell{
+			"value": cell("cookie-store", "dark"), "domain": cell("cookie-store", "127.0.0.1"), "path": cell("cookie-store", "/"),
+			"expires": cell("cookie-store", "session"), "size": cell("cookie-store", "9"), "httponly": cell("cookie-store", "false"),
+			"secure": cell("cookie-store", "false"), "samesite": cell("cookie-store", "lax-or-unset"),
+			"partitioned": cell("cookie-store", "false"), "priority": cell("unknown", "")}},
+		{Name: "sessionid", Domain: "127.0.0.1", Path: "/", Cells: map[string]PanelCell{
+			"value": cell("set-cookie", "signed-new"), "domain": cell("set-cookie", "127.0.0.1"), "path": cell("set-cookie", "/"),
+			"expires": cell("set-cookie", expires.Add(time.Second).Format(time.RFC3339Nano)), "size": cell("set-cookie", "19"),
+			"httponly": cell("set-cookie", "true"), "secure": cell("set-cookie", "false"), "samesite": cell("set-cookie", "Lax"),
+			"partitioned": cell("set-cookie", "false"), "priority": cell("set-cookie", "Medium")}},
+	}}
 	login := browser.Exchange{Method: "POST", URL: "http://127.0.0.1:1/login", Type: "Document",
 		SentCookie: true, Cookie: "theme=dark; sessionid=signed-old", Responded: true, Status: 303,
 		SetCookie: []string{"sessionid=signed-new; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"}, Events: "rotated"}
@@ -42,6 +57,7 @@ func loggedIn() View {
 				SetCookie:     []PanelSetLine{{Name: "sessionid", Op: "set"}},
 				Session:       PanelSession{Present: true, State: "authenticated", ID: "new-id", User: "alice", Data: []DataRow{{Key: "cart", Value: "apple"}}},
 				Timeline:      []PanelEvent{{Event: "rotated", ID: "new-id", At: "2026-11-25T09:00:05Z"}, {Event: "created", ID: "old-id", At: "2026-11-25T09:00:01Z"}},
+				Jar:           jar,
 			},
 		},
 		Browser: &Browser{
@@ -79,6 +95,8 @@ func loggedOut() View {
 	v.Page.Panel.ServerCookies = v.Page.Panel.ServerCookies[:1]
 	v.Page.Panel.SetCookie = []PanelSetLine{{Name: "sessionid", Op: "delete"}}
 	v.Page.Panel.Session = PanelSession{Present: true, State: "none"}
+	v.Page.Panel.Jar.Cookies = v.Page.Panel.Jar.Cookies[:1]
+	v.Page.Panel.Jar.Removed = []string{"sessionid"}
 	v.Page.Panel.Timeline = append([]PanelEvent{{Event: "destroyed", ID: "new-id", At: "2026-11-25T09:00:09Z"}}, v.Page.Panel.Timeline...)
 	v.Prev = Prev{PanelSessionID: "new-id", ServerSessionID: "new-id", ServerNow: time.Date(2026, 11, 25, 9, 0, 7, 0, time.UTC)}
 	return v
@@ -101,13 +119,23 @@ func TestCheck(t *testing.T) {
 			reason: "browser: the jar has sessionid=signed-new; Path=/; HttpOnly; SameSite=Lax; persistent, not session"},
 		{name: "jar has, missing", view: loggedIn, line: "jar has flavour", fails: true,
 			reason: `browser: the jar has no cookie "flavour" (jar: theme, sessionid)`},
-		{name: "jar has path elsewhere: the panel cannot tell yet", view: loggedIn, line: "jar has visits path=/lab",
+		{name: "jar has path elsewhere: a partial panel cannot tell", view: loggedIn, line: "jar has visits path=/lab",
 			edit: func(v *View) {
 				v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "visits", Value: "1", Path: "/lab", Session: true})
+				v.Page.Panel.Jar.Partial = "true"
 			}},
+		{name: "jar has path elsewhere: a whole jar without it is wrong", view: loggedIn, line: "jar has visits path=/lab", fails: true,
+			edit: func(v *View) {
+				v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "visits", Value: "1", Path: "/lab", Session: true})
+			},
+			reason: `panel: the jar has no cookie "visits" (jar: theme, sessionid) — yet browser: the jar has visits=1; Path=/lab`},
 		{name: "panel misses httponly", view: loggedIn, line: "jar has sessionid httponly", fails: true,
-			edit:   func(v *View) { v.Page.Panel.ServerCookies[1].HTTPOnly = "false" },
-			reason: "panel: the jar has sessionid=signed-new, not httponly"},
+			edit: func(v *View) {
+				v.Page.Panel.Jar.Cookies[1].Cells["httponly"] = PanelCell{Source: "set-cookie", Value: "false"}
+			},
+			reason: "panel: the jar has sessionid=signed-new; Path=/; SameSite=Lax; persistent, not httponly"},
+		{name: "panel does not know httponly", view: loggedIn, line: "jar has sessionid httponly",
+			edit: func(v *View) { v.Page.Panel.Jar.Cookies[1].Cells["httponly"] = PanelCell{Source: "unknown"} }},
 		{name: "jar lacks", view: loggedOut, line: "jar lacks sessionid"},
 		{name: "jar lacks, but there", view: loggedIn, line: "jar lacks sessionid", fails: true,
 			reason: "browser: the jar has sessionid=signed-new"},
@@ -178,10 +206,11 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestPanelUndecided: a check the panel cannot decide yet is reported as
-// such, and the browser's verdict stands.
+// TestPanelUndecided: a check the panel cannot decide is reported as
+// such, and the browser's verdict stands: the Cookie Store API says "lax"
+// for Lax and for no SameSite alike.
 func TestPanelUndecided(t *testing.T) {
-	e, _ := step.ParseExpectation("jar has sessionid samesite=Lax")
+	e, _ := step.ParseExpectation("jar has theme samesite=Lax")
 	r := Check(e, loggedIn())
 	if r.Failed() {
 		t.Fatalf("failed: %s", r.Reason())
@@ -207,6 +236,20 @@ func TestAgreement(t *testing.T) {
 		"panel js-cookies show [] but document.cookie holds [theme]",
 		`panel server-cookies mark "sessionid" data-httponly="false" but the jar has sessionid=signed-new; Path=/; HttpOnly`,
 		"panel session shows data-state=authenticated id new-id user bob but the server says a session new-id of alice",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Agreement() = %s\nwant it to contain %q", got, want)
+		}
+	}
+	v = loggedIn()
+	v.Page.Panel.Jar.Cookies[0].Cells["value"] = PanelCell{Source: "cookie-store", Value: "light"}
+	v.Page.Panel.Jar.Cookies[1].Cells["priority"] = PanelCell{Source: "set-cookie", Value: "High"}
+	v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "lab_only", Value: "1", Path: "/lab", Session: true})
+	got = strings.Join(Agreement(v), "\n")
+	for _, want := range []string{
+		"panel jar shows theme (Path=/) but the browser holds no such cookie",
+		`panel jar sessionid (Path=/): priority "High" (from set-cookie) but DevTools has "Medium"`,
+		"the browser holds lab_only=1; Path=/lab; session, which the panel's jar (not partial) does not show",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Agreement() = %s\nwant it to contain %q", got, want)

@@ -77,8 +77,48 @@
       setCookie: all(setCookie, "li[data-cookie]").map((li) => ({
         name: attr(li, "data-cookie"),
         op: attr(li, "data-op") ?? "",
+        source: attr(li, "data-source") ?? "",
+        reason: attr(li, "data-reason") ?? "",
         text: squash(li.textContent),
+        attrs: all(li, "li[data-attr]").map((a) => ({
+          name: attr(a, "data-attr"),
+          status: attr(a, "data-status") ?? "",
+          reason: attr(a, "data-reason") ?? "",
+        })),
       })),
+      jar: {
+        present: !!section("jar"),
+        partial: attr(section("jar"), "data-partial") ?? "",
+        cookies: all(section("jar"), "li[data-cookie]").map((li) => ({
+          name: attr(li, "data-cookie"),
+          domain: attr(li, "data-domain") ?? "",
+          path: attr(li, "data-path") ?? "",
+          change: attr(li, "data-change") ?? "",
+          cells: Object.fromEntries(all(li, "dd[data-col]").map((dd) => [attr(dd, "data-col"), {
+            source: attr(dd, "data-source") ?? "",
+            value: attr(dd, "data-value") ?? "",
+            change: attr(dd, "data-change") ?? "",
+          }])),
+        })),
+        removed: all(section("jar"), "li[data-removed-cookie]").map((li) => attr(li, "data-removed-cookie")),
+      },
+      exchange: {
+        present: !!section("exchange"),
+        step: attr(section("exchange"), "data-lesson-step") ?? "",
+        ran: attr(section("exchange"), "data-ran") ?? "",
+        items: all(section("exchange"), "li[data-exchange]").map((li) => ({
+          seq: attr(li, "data-exchange"),
+          source: attr(li, "data-source") ?? "",
+          method: attr(li, "data-method") ?? "",
+          path: attr(li, "data-path") ?? "",
+          status: attr(li, "data-status") ?? "",
+          location: attr(li, "data-location") ?? "",
+          sent: all(li, ".cl-ex-sent li[data-cookie]").map((c) => ({ name: attr(c, "data-cookie"), value: attr(c, "data-value") ?? "", netHTTP: attr(c, "data-net-http") ?? "" })),
+          got: all(li, ".cl-ex-got li[data-cookie]").map((c) => ({ name: attr(c, "data-cookie"), op: attr(c, "data-op") ?? "" })),
+          events: all(li, ".cl-ex-store li[data-event]").map((e) => ({ event: attr(e, "data-event"), reason: attr(e, "data-reason") ?? "" })),
+        })),
+        svg: !!(section("exchange") && section("exchange").querySelector("svg.cl-seq")),
+      },
       session: {
         present: !!sess,
         state: attr(sess, "data-state") ?? "",

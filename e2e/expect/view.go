@@ -73,6 +73,70 @@ type Panel struct {
 	SetCookie       []PanelSetLine `json:"setCookie"`
 	Session         PanelSession   `json:"session"`
 	Timeline        []PanelEvent   `json:"timeline"`
+	Jar             PanelJar       `json:"jar"`
+	Exchange        PanelExchange  `json:"exchange"`
+}
+
+// PanelJar is the jar section.
+type PanelJar struct {
+	Present bool             `json:"present"`
+	Partial string           `json:"partial"` // data-partial
+	Cookies []PanelJarCookie `json:"cookies"`
+	Removed []string         `json:"removed"` // ghosts of cookies gone since the step began
+}
+
+// PanelJarCookie is one li[data-cookie] of the jar: its cells by column.
+type PanelJarCookie struct {
+	Name   string               `json:"name"`
+	Domain string               `json:"domain"`
+	Path   string               `json:"path"`
+	Change string               `json:"change"`
+	Cells  map[string]PanelCell `json:"cells"`
+}
+
+// Known returns the cell's value and whether the panel claims to know it.
+func (c PanelJarCookie) Known(col string) (string, bool) {
+	cell, ok := c.Cells[col]
+	if !ok || cell.Source == "" || cell.Source == "unknown" {
+		return "", false
+	}
+	return cell.Value, true
+}
+
+// PanelCell is one dd[data-col] of a jar cookie.
+type PanelCell struct {
+	Source string `json:"source"`
+	Value  string `json:"value"`
+	Change string `json:"change"`
+}
+
+// PanelExchange is the exchange section.
+type PanelExchange struct {
+	Present bool                `json:"present"`
+	Step    string              `json:"step"`
+	Ran     string              `json:"ran"`
+	Items   []PanelExchangeItem `json:"items"`
+	SVG     bool                `json:"svg"`
+}
+
+// PanelExchangeItem is one li[data-exchange].
+type PanelExchangeItem struct {
+	Seq      string `json:"seq"`
+	Source   string `json:"source"`
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Status   string `json:"status"`
+	Location string `json:"location"`
+	Sent     []struct {
+		Name    string `json:"name"`
+		Value   string `json:"value"`
+		NetHTTP string `json:"netHTTP"`
+	} `json:"sent"`
+	Got []struct {
+		Name string `json:"name"`
+		Op   string `json:"op"`
+	} `json:"got"`
+	Events []PanelEvent `json:"events"`
 }
 
 // PanelCookie is a li[data-cookie] of js-cookies or server-cookies.
@@ -85,9 +149,16 @@ type PanelCookie struct {
 
 // PanelSetLine is a li of the set-cookie section.
 type PanelSetLine struct {
-	Name string `json:"name"`
-	Op   string `json:"op"` // set or delete
-	Text string `json:"text"`
+	Name   string `json:"name"`
+	Op     string `json:"op"` // set, delete, ignore or reject
+	Source string `json:"source"`
+	Reason string `json:"reason"`
+	Text   string `json:"text"`
+	Attrs  []struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	} `json:"attrs"`
 }
 
 // PanelSession is the session section.

@@ -14,7 +14,7 @@ func (m Model) renderExchange() *El {
 	lg := m.Lang
 	attrs := a("data-count", strconv.Itoa(len(m.StepExchanges)))
 	if m.Step.Lesson != "" {
-		attrs = append(attrs, "data-step", strconv.Itoa(m.Step.N), "data-ran", boolText(m.StepRan))
+		attrs = append(attrs, "data-lesson-step", strconv.Itoa(m.Step.N), "data-ran", boolText(m.StepRan))
 	}
 	switch {
 	case !m.StepRan:
@@ -22,11 +22,15 @@ func (m Model) renderExchange() *El {
 	case len(m.StepExchanges) == 0:
 		return m.section("exchange", "ex.title", "ex.hint", attrs, h("p", a("class", "cl-empty"), L(lg, "ex.none")))
 	}
+	shown := m.StepExchanges
+	if n := len(shown); n > maxShown {
+		shown = shown[n-maxShown:]
+	}
 	list := h("ol", a("class", "cl-rows cl-exchanges"), "")
-	for _, x := range m.StepExchanges {
+	for _, x := range shown {
 		list.add(m.exchangeItem(x))
 	}
-	return m.section("exchange", "ex.title", "ex.hint", attrs, m.sequence(), list)
+	return m.section("exchange", "ex.title", "ex.hint", attrs, m.sequence(shown), list)
 }
 
 // Sequence picture geometry, in SVG user units: three lifelines; the
@@ -36,12 +40,12 @@ const (
 	seqTop                 = 30
 )
 
-// sequence is the SVG picture of m.StepExchanges.
-func (m Model) sequence() *El {
+// sequence is the SVG picture of the exchanges.
+func (m Model) sequence(exs []Exchange) *El {
 	lg := m.Lang
 	y := seqTop
 	var rows []*El
-	for _, x := range m.StepExchanges {
+	for _, x := range exs {
 		e := x.Echo
 		g := h("g", a("data-exchange", strconv.Itoa(x.Seq)), "", h("title", nil, m.exchangeLine(x)))
 		if x.Redirects > 0 {
@@ -71,7 +75,7 @@ func (m Model) sequence() *El {
 	}
 	y += 4
 	svg := h("svg", a("class", "cl-seq", "viewBox", "0 0 "+strconv.Itoa(seqW)+" "+strconv.Itoa(y),
-		"role", "img", "aria-label", L(lg, "ex.picture", "n", strconv.Itoa(len(m.StepExchanges)))), "")
+		"role", "img", "aria-label", L(lg, "ex.picture", "n", strconv.Itoa(len(exs)))), "")
 	for i, x := range []int{seqB, seqS, seqT} {
 		name := L(lg, []string{"ex.browser", "ex.server", "ex.store"}[i])
 		svg.add(svgText(x, 14, "middle", "cl-seq-lane", name, 16),

@@ -38,6 +38,7 @@ const (
 	WhyPrefixSecure         = "prefix-secure"          // __Secure- without Secure (§5.7)
 	WhyPrefixHost           = "prefix-host"            // __Host- without Secure, with Domain, or Path not "/" (§5.7)
 	WhyPrefixNameless       = "prefix-nameless"        // a nameless cookie whose value starts __Secure- or __Host- (§5.7)
+	WhyNamelessEquals       = "nameless-equals"        // Chromium: a nameless cookie whose value holds "=" (a Cookie header would read it as a name)
 	WhySameSiteNoneInsecure = "samesite-none-insecure" // SameSite=None without Secure (§5.7)
 	WhyPartitionedInsecure  = "partitioned-insecure"   // Partitioned without Secure (Chromium, CHIPS)
 
@@ -53,9 +54,12 @@ const (
 	WhyBadDate      = "bad-date"       // Expires is not a cookie-date (§5.1.1)
 	WhyBadNumber    = "bad-number"     // Max-Age is not an integer (§5.6.2)
 	WhyPathNotSlash = "path-not-slash" // Path empty or not starting with "/" (§5.6.4)
-	WhyEmptyValue   = "empty-value"    // Domain= with no value (§5.6.3)
-	WhyUnknownValue = "unknown-value"  // SameSite or Priority with a value the browser does not know
-	WhyUnknown      = "unknown"        // an attribute the browser does not know
+	// WhyEmptyValue: Domain= with no value. §5.6.3 would ignore the
+	// attribute (an earlier Domain would hold); Chromium takes it as the
+	// last Domain, and the cookie is host-only.
+	WhyEmptyValue   = "empty-value"
+	WhyUnknownValue = "unknown-value" // SameSite or Priority with a value the browser does not know
+	WhyUnknown      = "unknown"       // an attribute the browser does not know
 
 	WhyCapped        = "capped"          // the expiry is capped 400 days after the response (§5.6.1, §5.6.2)
 	WhyLeadingDot    = "leading-dot"     // Domain=.example.org: the dot is dropped (§5.6.3)
@@ -158,6 +162,9 @@ func ParseSetCookie(line string, req Request, at Time) SetCookie {
 	case k.Name == "" && k.Value == "":
 		c.Op, c.Reason = OpIgnore, WhyEmpty
 		return c
+	case k.Name == "" && hasByte(k.Value, '='):
+		c.Op, c.Reason = OpReject, WhyNamelessEquals
+		return c
 	case k.Size > MaxNameValue:
 		c.Op, c.Reason = OpReject, WhyTooBig
 		return c
@@ -183,8 +190,6 @@ func ParseSetCookie(line string, req Request, at Time) SetCookie {
 			a.Status, a.Reason = AttrIgnored, WhyUnknown
 		case len(v) > MaxAttrValue:
 			a.Name, a.Status, a.Reason = known, AttrIgnored, WhyTooLong
-		case lower == "domain" && v == "":
-			a.Name, a.Status, a.Reason = known, AttrIgnored, WhyEmptyValue
 		default:
 			a.Name, a.Status = known, AttrApplied
 			if i, ok := last[lower]; ok {
@@ -269,7 +274,9 @@ func ParseSetCookie(line string, req Request, at Time) SetCookie {
 	// Prefixes match ignoring case (§5.7; Chromium too).
 	case hasPrefix(lname, "__secure-") && !k.Secure:
 		c.Op, c.Reason = OpReject, WhyPrefixSecure
-	case hasPrefix(lname, "__host-") && (!k.Secure || domain != nil || !hasPathAttr || k.Path != "/"):
+	// Chromium lets __Host- have a Domain that is the host's own IP
+	// address (the cookie stays host-only); §5.7 refuses any Domain.
+	case hasPrefix(lname, "__host-") && (!k.Secure || domain != nil && domain.Reason != WhyHostOnlyIP || !hasPathAttr || k.Path != "/"):
 		c.Op, c.Reason = OpReject, WhyPrefixHost
 	case k.Name == "" && (hasPrefix(lvalue, "__secure-") || hasPrefix(lvalue, "__host-")):
 		c.Op, c.Reason = OpReject, WhyPrefixNameless
@@ -378,6 +385,10 @@ func parseMaxAge(v string) (int64, bool) {
 func (c *SetCookie) domain(a *Attribute, req Request) string {
 	k := &c.Cookie
 	v := a.Value
+	if v == "" {
+		a.Status, a.Reason = AttrIgnored, WhyEmptyValue // host-only (Chromium)
+		return ""
+	}
 	for i := 0; i < len(v); i++ {
 		if v[i] >= 0x80 {
 			return WhyDomainNonASCII
@@ -398,9 +409,10 @@ func (c *SetCookie) domain(a *Attribute, req Request) string {
 	reg := registrable(req.Host)
 	if reg == "" {
 		// An IP address or a single-label host (localhost) has no
-		// registrable domain: Chromium takes a Domain written exactly as
-		// the host, as host-only, and refuses any other.
-		if v == req.Host {
+		// registrable domain: Chromium takes a Domain naming the host
+		// (in any case, with or without a leading dot) as host-only, and
+		// refuses any other.
+		if d == req.Host {
 			a.Reason = WhyHostOnlyExact
 			return ""
 		}
