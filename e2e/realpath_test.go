@@ -65,7 +65,13 @@ func (l *learner) dirty(t testing.TB) {
 	})
 	l.logIn(t, "bob", "builder")
 	l.do(t, "leave a stray cookie", func(ctx context.Context) error {
-		return l.tab.SetCookie(ctx, network.SetCookieParams{Name: "leftover", Value: "from-another-day", URL: l.base + "/", Path: "/", HTTPOnly: new(true)})
+		if err := l.tab.SetCookie(ctx, network.SetCookieParams{Name: "leftover", Value: "from-another-day", URL: l.base + "/", Path: "/", HTTPOnly: new(true)}); err != nil {
+			return err
+		}
+		// It was there when the learner came back: the page they arrive
+		// at is the first to carry it (the panel learns of it from what
+		// the server received).
+		return l.open(ctx, "/")
 	})
 	l.expect(t, "the dirty start", 0, "jar has theme", "jar has hide_notice", "session user bob", "jar has leftover httponly")
 }

@@ -93,7 +93,11 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 	if err != nil {
 		return v, fails, err
 	}
-	return v, append(fails, check(v, st.Expect)...), nil
+	fails = append(fails, check(v, st.Expect)...)
+	for _, d := range expect.MarkAgreement(v, st.N, st.Expect) {
+		fails = append(fails, "(the panel's marks agree with the browser): "+d)
+	}
+	return v, fails, nil
 }
 
 // goToStep makes step n of the lesson the one on screen: nothing to do when

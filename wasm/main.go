@@ -10,13 +10,16 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"syscall/js"
 
+	"cookielab/lessons/step"
 	"cookielab/wasm/panel"
 )
 
 func main() {
+	_ = try(func() { global.Get("performance").Call("mark", "cookielab:main") })
 	root := document.Call("getElementById", "panel")
 	if root.Type() != js.TypeObject {
 		return // no panel on this page: do nothing
@@ -40,7 +43,8 @@ type app struct {
 
 	live      *panel.Live
 	renders   int
-	redirects int // redirects followed before this page
+	redirects int    // redirects followed before this page
+	announced string // the last cookielab:checked sent: lesson/step/ok
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
@@ -267,7 +271,10 @@ func (p *app) refresh(nonce string) {
 		Step:           stepContext(),
 		Redirects:      p.redirects,
 	}
-	st, err := fetchState(f.URL)
+	st, err := fetchState(f.URL, prefetched(f.URL))
+	if p.renders == 0 {
+		_ = try(func() { global.Get("performance").Call("mark", "cookielab:state") })
+	}
 	if err != nil {
 		in.Err = err.Error()
 	} else {
@@ -279,10 +286,11 @@ func (p *app) refresh(nonce string) {
 	// After /api/state, so the list reflects what its response set.
 	in.Store, in.StoreErr = readStore()
 	in.StoreOK = in.StoreErr == ""
-	p.render(panel.Build(p.live.Input(in, p.wall())))
+	m := panel.Build(p.live.Input(in, p.wall()))
+	p.render(&m)
 }
 
-func (p *app) render(m panel.Model) {
+func (p *app) render(m *panel.Model) {
 	p.body.Call("replaceChildren", buildAll(panel.Render(m))...)
 	if m.Snapshot != nil {
 		sessionStorage.set(panel.KeySnapshot, stringify(panel.EncodeSnapshot(*m.Snapshot)))
@@ -296,21 +304,43 @@ func (p *app) render(m panel.Model) {
 	} else {
 		p.root.Call("removeAttribute", "data-error")
 	}
+	p.check(m)
 	p.renders++
 	p.root.Call("setAttribute", "data-ready", strconv.Itoa(p.renders))
+	if p.renders == 1 {
+		_ = try(func() { global.Get("performance").Call("mark", "cookielab:rendered") })
+	}
 }
 
-// fetchState fetches and decodes GET /api/state.
-func fetchState(url string) (panel.State, error) {
-	opts := map[string]any{
-		"credentials": "same-origin",
-		"cache":       "no-store",
-		"headers":     map[string]any{"Accept": "application/json"},
+// prefetched is the response panel.js asked for while the panel was
+// compiled (window.cookielabPanel), if it asked for url; it is taken once.
+func prefetched(url string) js.Value {
+	cp := global.Get("cookielabPanel")
+	if !cp.Truthy() {
+		return js.Undefined()
 	}
-	if t := global.Get("AbortSignal").Get("timeout"); t.Type() == js.TypeFunction {
-		opts["signal"] = global.Get("AbortSignal").Call("timeout", 10000)
+	global.Set("cookielabPanel", js.Undefined())
+	if s := cp.Get("stateURL"); s.Type() != js.TypeString || s.String() != url {
+		return js.Undefined()
 	}
-	resp, err := await(global.Call("fetch", url, opts))
+	return cp.Get("state")
+}
+
+// fetchState fetches and decodes GET /api/state, or decodes the response
+// promise pre when given.
+func fetchState(url string, pre js.Value) (panel.State, error) {
+	if !pre.Truthy() {
+		opts := map[string]any{
+			"credentials": "same-origin",
+			"cache":       "no-store",
+			"headers":     map[string]any{"Accept": "application/json"},
+		}
+		if t := global.Get("AbortSignal").Get("timeout"); t.Type() == js.TypeFunction {
+			opts["signal"] = global.Get("AbortSignal").Call("timeout", 10000)
+		}
+		pre = global.Call("fetch", url, opts)
+	}
+	resp, err := await(pre)
 	if err != nil {
 		return panel.State{}, err
 	}
@@ -431,4 +461,77 @@ func markStep(el js.Value) {
 	n, _ := strconv.Atoi(attr(step, "data-step"))
 	sessionStorage.set(panel.KeyStep, `{"lesson":`+q(attr(art, "data-lesson"))+`,"step":`+strconv.Itoa(n)+
 		`,"session":`+q(session)+`,"jar":`+jar+`}`)
+}
+
+// check decides the expectations of the lesson step on screen (its
+// data-expect) with package step's code, marks each li[data-check] of its
+// list pass, fail or undecided with ✓, ✗ or ?, and once the step has run
+// announces the verdict (panel.CheckedEvent) when it differs from the last.
+func (p *app) check(m *panel.Model) {
+	art := document.Call("querySelector", "article[data-lesson]")
+	if !art.Truthy() || m.Step.Lesson == "" {
+		return
+	}
+	cur := art.Call("querySelector", `[data-step="`+strconv.Itoa(m.Step.N)+`"]`)
+	if !cur.Truthy() {
+		return
+	}
+	lines := panel.DecodeStrings(parseJSON(attr(cur, "data-expect")))
+	results, ok := panel.DecideChecks(lines, m.CheckView(readPage(cur, lines), attr(art, "data-session-cookie")))
+	items := cur.Call("querySelectorAll", "[data-checks] li[data-check]")
+	for i := 0; i < items.Length(); i++ {
+		li := items.Index(i)
+		n, err := strconv.Atoi(attr(li, "data-check"))
+		if err != nil || n < 0 || n >= len(results) {
+			continue
+		}
+		li.Call("setAttribute", "data-state", results[n].State)
+		li.Call("setAttribute", "data-saw", results[n].Saw)
+		if mark := li.Call("querySelector", ".mark"); mark.Truthy() {
+			mark.Set("textContent", results[n].Mark)
+		}
+	}
+	if !m.Settled() {
+		return
+	}
+	if key := m.Step.Lesson + "/" + strconv.Itoa(m.Step.N) + "/" + strconv.FormatBool(ok); key != p.announced {
+		p.announced = key
+		detail := map[string]any{"lesson": m.Step.Lesson, "step": m.Step.N, "ok": ok}
+		document.Call("dispatchEvent", global.Get("CustomEvent").New(panel.CheckedEvent, map[string]any{"detail": detail}))
+	}
+}
+
+// readPage reads what the learner sees outside the panel: the address,
+// the header's greeting, the step's result, and (only when a check reads
+// it) the visible text outside #panel and the lists of checks.
+func readPage(cur js.Value, lines []string) step.Page {
+	loc := global.Get("location")
+	pg := step.Page{URL: loc.Get("pathname").String() + loc.Get("search").String()}
+	if g := document.Call("querySelector", "header [data-user]"); g.Truthy() {
+		pg.Greets, pg.Greeting = true, attr(g, "data-user")
+	}
+	if r := cur.Call("querySelector", "[data-result]"); r.Truthy() {
+		pg.Result = r.Get("textContent").String()
+	}
+	needText := false
+	for _, l := range lines {
+		needText = needText || strings.HasPrefix(strings.TrimSpace(l), "page shows")
+	}
+	if !needText {
+		return pg
+	}
+	var parts []string
+	walker := document.Call("createTreeWalker", document.Get("body"), 4) // NodeFilter.SHOW_TEXT
+	for n := walker.Call("nextNode"); n.Truthy(); n = walker.Call("nextNode") {
+		el := n.Get("parentElement")
+		if !el.Truthy() || el.Call("closest", "#panel, [data-checks], script, style, noscript, template").Truthy() {
+			continue
+		}
+		if v := el.Get("checkVisibility"); v.Type() == js.TypeFunction && !el.Call("checkVisibility").Bool() {
+			continue
+		}
+		parts = append(parts, n.Get("nodeValue").String())
+	}
+	pg.Text = step.Squash(strings.Join(parts, " "))
+	return pg
 }

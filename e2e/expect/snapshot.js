@@ -62,6 +62,12 @@
         title: squash(title),
         kind: action ? attr(action, "data-action") : "",
         result: result ? squash(result.textContent) : "",
+        checks: all(el, "[data-checks] li[data-check]").map((li) => ({
+          n: Number(attr(li, "data-check")),
+          state: attr(li, "data-state") ?? "",
+          mark: text(li.querySelector(".mark")),
+          saw: attr(li, "data-saw") ?? "",
+        })),
       };
     }),
     panel: {

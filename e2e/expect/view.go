@@ -53,10 +53,19 @@ func (p *Page) Step(n int) (PageStep, bool) {
 
 // PageStep is one [data-step] element.
 type PageStep struct {
-	N      int    `json:"n"`
-	Title  string `json:"title"`
-	Kind   string `json:"kind"`   // its [data-action]
-	Result string `json:"result"` // its [data-result] text
+	N      int         `json:"n"`
+	Title  string      `json:"title"`
+	Kind   string      `json:"kind"`   // its [data-action]
+	Result string      `json:"result"` // its [data-result] text
+	Checks []PageCheck `json:"checks"` // its list of checks, as the panel marked them
+}
+
+// PageCheck is one li[data-check] of a step's list of checks.
+type PageCheck struct {
+	N     int    `json:"n"`
+	State string `json:"state"` // data-state: pending (not decided yet), pass, fail or undecided
+	Mark  string `json:"mark"`  // the visible mark: ✓, ✗ or ?
+	Saw   string `json:"saw"`   // data-saw: what the panel saw, in English
 }
 
 // Panel is #panel, read through its DOM contract.

@@ -417,20 +417,20 @@ func jarHasArgs(w []string) ([]string, error) {
 
 // jarAttr validates and canonicalises one `jar has` attribute.
 func jarAttr(a string) (string, error) {
-	switch l := strings.ToLower(a); l {
+	switch l := asciiLower(a); l {
 	case "httponly", "secure", "session", "persistent":
 		return l, nil
 	}
 	k, v, ok := strings.Cut(a, "=")
 	switch {
-	case ok && strings.EqualFold(k, "samesite"):
+	case ok && equalFold(k, "samesite"):
 		for _, s := range []string{"Lax", "Strict", "None"} {
-			if strings.EqualFold(v, s) {
+			if equalFold(v, s) {
 				return "samesite=" + s, nil
 			}
 		}
 		return "", errors.New("bad SameSite value " + strconv.Quote(v) + " (want Lax, Strict or None)")
-	case ok && strings.EqualFold(k, "path"):
+	case ok && equalFold(k, "path"):
 		if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, ";, ") {
 			return "", errors.New("bad cookie path " + strconv.Quote(v))
 		}
@@ -523,7 +523,7 @@ func missingAttrs(c JarCookie, attrs []string) (missing []string, unknown bool) 
 			switch {
 			case c.SameSite == "" && c.SameSiteUnknown:
 				missing, unknown = append(missing, a+" (unknown here)"), true
-			case !strings.EqualFold(c.SameSite, strings.TrimPrefix(a, "samesite=")):
+			case !equalFold(c.SameSite, strings.TrimPrefix(a, "samesite=")):
 				missing = append(missing, a)
 			}
 		case strings.HasPrefix(a, "path="):
@@ -637,7 +637,7 @@ func dataText(s *Session) string {
 	for k := range s.Data {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	sortStrings(keys)
 	for i, k := range keys {
 		keys[i] = k + "=" + short(s.Data[k])
 	}
@@ -667,8 +667,8 @@ func URLMatches(got, want string) bool {
 		return true
 	}
 	g, w := strings.Split(gq, "&"), strings.Split(wq, "&")
-	slices.Sort(g)
-	slices.Sort(w)
+	sortStrings(g)
+	sortStrings(w)
 	return slices.Equal(g, w)
 }
 
@@ -721,3 +721,31 @@ func greetWord(user string) string {
 	}
 	return "greets " + user
 }
+
+// The helpers below stand in for slices.Sort, strings.ToLower and
+// strings.EqualFold, which would link package sort's generic code and the
+// Unicode case tables into the panel (about 8 KB of panel.wasm, brotli):
+// the lists here are short and the words compared are ASCII.
+
+// sortStrings sorts a short list in place (an insertion sort).
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// asciiLower lower-cases the ASCII letters of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// equalFold reports whether a and b are equal ignoring ASCII case.
+func equalFold(a, b string) bool { return len(a) == len(b) && asciiLower(a) == asciiLower(b) }

@@ -113,22 +113,23 @@ func Fill(s string, kv ...string) string {
 var Reasons = []string{ReasonBadSignature, ReasonUnknown, ReasonExpired, ReasonIdle, ReasonAbsolute, ReasonInterrupted}
 
 // eventWords and reasonWords are what the learner reads for each kind and
-// reason, everywhere: the panel's timeline, the lessons' checks.
+// reason, everywhere: the panel's timeline, the lessons' checks. (Lists,
+// not maps: a map literal's initialisation code would grow the panel.)
 var (
-	eventWords = map[string][2]string{
-		Created:   {"created", "생성됨"},
-		Rotated:   {"rotated", "교체됨"},
-		Destroyed: {"destroyed", "삭제됨"},
-		Expired:   {"expired", "만료됨"},
-		Rejected:  {"rejected", "거부됨"},
+	eventWords = [][3]string{
+		{Created, "created", "생성됨"},
+		{Rotated, "rotated", "교체됨"},
+		{Destroyed, "destroyed", "삭제됨"},
+		{Expired, "expired", "만료됨"},
+		{Rejected, "rejected", "거부됨"},
 	}
-	reasonWords = map[string][2]string{
-		ReasonBadSignature: {"bad signature", "서명 불일치"},
-		ReasonUnknown:      {"unknown id", "알 수 없는 ID"},
-		ReasonExpired:      {"past its deadline", "기한 지남"},
-		ReasonIdle:         {"idle timeout", "유휴 시간 초과"},
-		ReasonAbsolute:     {"absolute lifetime reached", "절대 수명 도달"},
-		ReasonInterrupted:  {"interrupted by a logout", "로그아웃으로 중단됨"},
+	reasonWords = [][3]string{
+		{ReasonBadSignature, "bad signature", "서명 불일치"},
+		{ReasonUnknown, "unknown id", "알 수 없는 ID"},
+		{ReasonExpired, "past its deadline", "기한 지남"},
+		{ReasonIdle, "idle timeout", "유휴 시간 초과"},
+		{ReasonAbsolute, "absolute lifetime reached", "절대 수명 도달"},
+		{ReasonInterrupted, "interrupted by a logout", "로그아웃으로 중단됨"},
 	}
 )
 
@@ -139,13 +140,14 @@ func EventWord(kind, lang string) string { return word(eventWords, kind, lang) }
 // ReasonWord is an event reason as the learner reads it in lang.
 func ReasonWord(reason, lang string) string { return word(reasonWords, reason, lang) }
 
-func word(m map[string][2]string, key, lang string) string {
-	w, ok := m[key]
-	if !ok {
-		return key
+func word(words [][3]string, key, lang string) string {
+	for _, w := range words {
+		if w[0] == key {
+			if lang == "ko" {
+				return w[2]
+			}
+			return w[1]
+		}
 	}
-	if lang == "ko" {
-		return w[1]
-	}
-	return w[0]
+	return key
 }

@@ -59,6 +59,7 @@ type KnownCookie struct {
 	LaxOrUnset bool
 	Line       string // the Set-Cookie line that set it, when one did
 	Via        string // the response that carried it: "POST /lab/cookie → 303"
+	_          [0]func()
 	// SeenAt is the path of the request whose Cookie header revealed a
 	// cookie no line explained (its own path is unknown, but covers it).
 	SeenAt string
@@ -84,6 +85,7 @@ type StoreCookie struct {
 	Expires                   Time   // zero for a session cookie
 	Secure, Partitioned       bool
 	SameSite                  string // "strict", "lax" or "none" as the API spells them
+	_                         [0]func()
 }
 
 // JarInput is what one update of the model starts from.
@@ -146,7 +148,8 @@ func (k *KnownCookie) covers(o Request, path string) bool {
 	if k.Src[ColPath] == "" || !PathMatch(path, k.Path) || k.Secure && !o.Trustworthy() {
 		return false
 	}
-	return k.Domain == o.Host || !k.HostOnly && hasSuffix(o.Host, "."+k.Domain)
+	// A cookie whose domain is not known was sent to this host.
+	return k.Src[ColDomain] == "" || k.Domain == o.Host || !k.HostOnly && hasSuffix(o.Host, "."+k.Domain)
 }
 
 // received corrects the model with the Cookie header of a request to
@@ -199,10 +202,14 @@ func (j *Jar) received(o Request, pairs []Cookie, path string) {
 	}
 }
 
-// serverCookie is a cookie known only from a Cookie header.
+// serverCookie is a cookie known only from a Cookie header: its name and
+// value, and its path when the request's was "/" (only Path=/ covers it).
 func serverCookie(p Cookie, path string) KnownCookie {
 	k := KnownCookie{JarCookie: JarCookie{Name: p.Name, Value: p.Value, Size: len(p.Name) + len(p.Value)}, SeenAt: path, unseen: true}
 	k.Src[ColName], k.Src[ColValue], k.Src[ColSize] = SrcServer, SrcServer, SrcServer
+	if path == "/" {
+		k.Path, k.Src[ColPath] = "/", SrcServer
+	}
 	return k
 }
 
@@ -219,7 +226,11 @@ func (j *Jar) apply(c SetCookie, via string) {
 		k.Src[i] = SrcLine
 	}
 	for i, old := range j.Cookies {
-		if old.Src[ColPath] != "" && old.Name == n.Name && old.Domain == n.Domain && old.HostOnly == n.HostOnly && old.Path == n.Path {
+		// A cookie known only from a Cookie header is this one when the
+		// line's path covers the request it was seen at.
+		unknown := old.Src[ColPath] == "" && old.Name == n.Name && PathMatch(old.SeenAt, n.Path)
+		sameDomain := old.Src[ColDomain] == "" || old.Domain == n.Domain && old.HostOnly == n.HostOnly
+		if unknown || old.Src[ColPath] != "" && old.Name == n.Name && sameDomain && old.Path == n.Path {
 			if c.Op == OpDelete {
 				j.Cookies = append(j.Cookies[:i], j.Cookies[i+1:]...)
 			} else {
@@ -304,7 +315,7 @@ func (j *Jar) storeMatch(s StoreCookie, found []bool) int {
 			}
 			continue
 		}
-		if k.Path == s.Path && k.HostOnly == (s.Domain == "") && (k.HostOnly || k.Domain == s.Domain) {
+		if k.Path == s.Path && (k.Src[ColDomain] == "" || k.HostOnly == (s.Domain == "") && (k.HostOnly || k.Domain == s.Domain)) {
 			found[i] = true
 			return i
 		}
@@ -392,6 +403,7 @@ type JarRow struct {
 	KnownCookie
 	Change  string
 	Changed [numCols]bool
+	_       [0]func() // not comparable: no equality function in the binary
 }
 
 // jarKey identifies a cookie as the browser does: name, domain, host-only

@@ -128,6 +128,28 @@ func TestUpdateJar(t *testing.T) {
 		t.Errorf("after the clearing line and the expiry: %v", jarCells(j))
 	}
 
+	// A replayed cookie: a script wrote it, the page's request carried it,
+	// and the page's own response cleared it.
+	j = step(Jar{}, JarInput{Now: sec(1), StoreOK: true, New: []Exchange{
+		ex("GET", "/lessons/logout", 200, sec(0), pairs("sessionid", "OLD"), "sessionid=; Path=/; Max-Age=0; HttpOnly")}})
+	if len(j.Cookies) != 0 {
+		t.Errorf("the replayed cookie the page cleared is still there: %v", jarCells(j, ColValue, ColPath))
+	}
+
+	// A cookie from before the tab watched: a request to "/" carried it,
+	// so its path is "/"; the Cookie Store does not list it at "/", so it
+	// is HttpOnly.
+	j = step(Jar{}, JarInput{Now: sec(1), StoreOK: true, PagePath: "/", New: []Exchange{
+		ex("GET", "/", 200, sec(0), pairs("leftover", "x")), ex("GET", "/api/state", 200, sec(1), pairs("leftover", "x"))}})
+	if got := jarCells(j, ColPath, ColHttpOnly, ColDomain); !cmp.Equal(got, []string{"leftover path=/(server) httponly=true(cookie-store) domain=?"}) || !j.Partial {
+		t.Errorf("a cookie from before: %v partial=%v", got, j.Partial)
+	}
+	j = step(j, JarInput{Now: sec(3), StoreOK: true, PagePath: "/", New: []Exchange{
+		ex("POST", "/lab/cookie", 303, sec(2), pairs("leftover", "x"), "leftover=y; Path=/; HttpOnly")}})
+	if got := jarCells(j, ColValue, ColDomain); !cmp.Equal(got, []string{"leftover value=y(set-cookie) domain=127.0.0.1(set-cookie)"}) {
+		t.Errorf("the line that replaces it: %v", got)
+	}
+
 	// A cross-site request may leave out Strict cookies: it proves nothing.
 	j = step(Jar{}, JarInput{Now: sec(1), New: []Exchange{ex("POST", "/lab/cookie", 303, sec(0), nil, "strict_one=1; SameSite=Strict; Path=/")}})
 	x := ex("GET", "/", 200, sec(1), nil)

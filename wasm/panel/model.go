@@ -68,6 +68,7 @@ type EchoGroup struct {
 type EventRow struct {
 	Event
 	Change string
+	_      [0]func() // not comparable: no equality function in the binary
 }
 
 // Model is the panel's view model: what to show, with what changed, plus
@@ -104,6 +105,10 @@ type Model struct {
 	StepExchanges []Exchange
 	StepRan       bool
 	Step          StepContext
+	// prevSession is the session id when the step's action began (the
+	// mark's), when hasPrev.
+	prevSession string
+	hasPrev     bool
 
 	// Kept in sessionStorage for the next render. Snapshot is nil when
 	// GET /api/state failed: the next render diffs against the last good one.
@@ -256,10 +261,10 @@ func (m *Model) buildJar(in Input) {
 	mark := in.Mark
 	thisLesson := mark != nil && mark.Lesson == in.Step.Lesson && in.Step.Lesson != ""
 	switch {
-	case in.Step.Lesson == "" && mark != nil:
+	case in.Step.Lesson == "" && mark != nil,
+		thisLesson && (mark.Step == in.Step.N || in.Step.Read):
 		m.StepExchanges, m.StepRan = Since(m.Log, mark.Jar.Seq), true
-	case thisLesson && (mark.Step == in.Step.N || in.Step.Read):
-		m.StepExchanges, m.StepRan = Since(m.Log, mark.Jar.Seq), true
+		m.prevSession, m.hasPrev = mark.SessionID, true
 	case in.Step.Lesson == "" || in.Step.Read:
 		// This page's exchanges: the page's own and what led to it.
 		first := LastSeq(m.Log) + 1
@@ -272,9 +277,6 @@ func (m *Model) buildJar(in Input) {
 			}
 		}
 		m.StepExchanges, m.StepRan = Since(m.Log, first-1), true
-	}
-	if n := len(m.StepExchanges); n > maxShown {
-		m.StepExchanges = m.StepExchanges[n-maxShown:]
 	}
 }
 

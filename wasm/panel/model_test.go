@@ -41,7 +41,7 @@ func (b *browser) render(in Input) (Model, *El) {
 	b.cookies = DecodeStrings(parse(b.t, EncodeStrings(m.SessionCookies)))
 	b.log = DecodeExchanges(parse(b.t, EncodeExchanges(m.Log)))
 	b.jar = DecodeJar(parse(b.t, EncodeJar(m.Jar)))
-	return m, &El{Tag: "aside", Children: Render(m)}
+	return m, &El{Tag: "aside", Children: Render(&m)}
 }
 
 // attrs lists attribute name=value of every element matching the query,
@@ -339,7 +339,7 @@ func TestRenderIsText(t *testing.T) {
 	m := Build(Input{DocumentCookie: "x=" + evil, State: &State{Cookies: []Cookie{{Name: evil, Value: evil}}},
 		PageEcho: &Echo{Method: "GET", Path: "/" + evil, SetCookie: []string{evil + "=" + evil + "; Path=" + evil},
 			Cookies: []Cookie{{Name: evil, Value: evil}}}})
-	root := &El{Tag: "div", Children: Render(m)}
+	root := &El{Tag: "div", Children: Render(&m)}
 	var walk func(*El)
 	walk = func(e *El) {
 		switch e.Tag {

@@ -111,7 +111,7 @@ func Header(lang string, collapsed bool) *El {
 }
 
 // Render renders the model to the panel's sections, in display order.
-func Render(m Model) []*El {
+func Render(m *Model) []*El {
 	var out []*El
 	if m.Err != "" {
 		out = append(out, h("p", a("class", "cl-error", "data-panel", "error", "role", "alert"),
@@ -122,19 +122,19 @@ func Render(m Model) []*El {
 	return out
 }
 
-func (m Model) section(name, title, hint string, attrs []string, body ...*El) *El {
+func (m *Model) section(name, title, hint string, attrs []string, body ...*El) *El {
 	return h("section", append(a("class", "cl-section cl-"+name, "data-panel", name), attrs...), "",
 		append([]*El{h("h3", nil, L(m.Lang, title)), h("p", a("class", "cl-hint"), L(m.Lang, hint))}, body...)...)
 }
 
-func (m Model) badge(change string) *El {
+func (m *Model) badge(change string) *El {
 	if change == "" {
 		return nil
 	}
 	return span("cl-badge cl-badge-"+change, L(m.Lang, "change."+change))
 }
 
-func (m Model) value(v string) *El {
+func (m *Model) value(v string) *El {
 	if v == "" {
 		return span("cl-value cl-muted", L(m.Lang, "empty"))
 	}
@@ -145,7 +145,7 @@ func (m Model) value(v string) *El {
 // change. A ghost (removed) row carries the removed attribute names
 // (data-removed-cookie, data-removed-key) instead of the present ones, so
 // [data-cookie=NAME] and [data-key=K] always mean "present now".
-func (m Model) pairRow(nameAttr, removedAttr, name, value, change string) *El {
+func (m *Model) pairRow(nameAttr, removedAttr, name, value, change string) *El {
 	valueAttr := "data-value"
 	if change == Removed {
 		nameAttr, valueAttr = removedAttr, "data-removed-value"
@@ -154,18 +154,18 @@ func (m Model) pairRow(nameAttr, removedAttr, name, value, change string) *El {
 		span("cl-name cl-mono", name), span("cl-eq", "="), m.value(value), m.badge(change))
 }
 
-func (m Model) cookieRow(r CookieRow) *El {
+func (m *Model) cookieRow(r CookieRow) *El {
 	return m.pairRow("data-cookie", "data-removed-cookie", r.Name, r.Value, r.Change)
 }
 
-func (m Model) list(empty string, items []*El) *El {
+func (m *Model) list(empty string, items []*El) *El {
 	if len(items) == 0 {
 		return h("p", a("class", "cl-empty"), L(m.Lang, empty))
 	}
 	return h("ul", a("class", "cl-rows"), "", items...)
 }
 
-func (m Model) renderJS() *El {
+func (m *Model) renderJS() *El {
 	var items []*El
 	for _, r := range m.JS {
 		items = append(items, m.cookieRow(r))
@@ -173,7 +173,7 @@ func (m Model) renderJS() *El {
 	return m.section("js-cookies", "js.title", "js.hint", nil, m.list("js.empty", items))
 }
 
-func (m Model) renderServer() *El {
+func (m *Model) renderServer() *El {
 	var items []*El
 	for _, r := range m.Server {
 		if r.Change == Removed {
@@ -198,7 +198,7 @@ func (m Model) renderServer() *El {
 	return m.section("server-cookies", "srv.title", "srv.hint", nil, m.list("srv.empty", items))
 }
 
-func (m Model) renderSetCookie() *El {
+func (m *Model) renderSetCookie() *El {
 	var body []*El
 	source := ""
 	for _, g := range m.SetCookie {
@@ -231,12 +231,13 @@ func (m Model) renderSetCookie() *El {
 // class, maybe a live element after it, and for the rows a snapshot diffs
 // their key (data-field) and change (data-change).
 type field struct {
+	_                 [0]func()
 	name, text, class string
 	extra             *El
 	key, change       string
 }
 
-func (m Model) dl(class string, fields []field) *El {
+func (m *Model) dl(class string, fields []field) *El {
 	list := h("dl", a("class", class), "")
 	for _, f := range fields {
 		list.add(h("dt", a("data-field", f.key), f.name),
@@ -245,7 +246,7 @@ func (m Model) dl(class string, fields []field) *El {
 	return list
 }
 
-func (m Model) setCookieRow(source string, c SetCookie) *El {
+func (m *Model) setCookieRow(source string, c SetCookie) *El {
 	lg := m.Lang
 	k := c.Cookie
 	li := &El{Tag: "li", Attrs: []Attr{{"data-cookie", k.Name}}} // data-cookie="" for a nameless cookie
@@ -275,7 +276,7 @@ func (m Model) setCookieRow(source string, c SetCookie) *El {
 }
 
 // why is the text of a Why* reason, with the line's details filled in.
-func (m Model) why(reason string, k JarCookie, at Attribute, raw string) string {
+func (m *Model) why(reason string, k JarCookie, at Attribute, raw string) string {
 	return L(m.Lang, "why."+reason, "name", k.Name, "value", at.Value, "attr", at.Name, "host", k.Domain,
 		"path", k.Path, "size", strconv.Itoa(k.Size))
 }
@@ -288,17 +289,17 @@ func yesNo(b bool) string {
 }
 
 // when formats a time for the learner in the browser's zone.
-func (m Model) when(t Time) string {
+func (m *Model) when(t Time) string {
 	return t.In(m.Zone).DateTime()
 }
 
 // countdown is a live countdown to t (see DeadlineAttr).
-func (m Model) countdown(t Time) *El {
+func (m *Model) countdown(t Time) *El {
 	return h("span", a("class", "cl-countdown cl-mono", DeadlineAttr, t.String()),
 		Countdown(t.Sub(m.Now), m.Lang))
 }
 
-func (m Model) renderSession() *El {
+func (m *Model) renderSession() *El {
 	lg := m.Lang
 	s := m.Session
 	if m.Err != "" {
@@ -358,7 +359,7 @@ func (m Model) renderSession() *El {
 
 var lifeNodes = []string{LifeNone, LifeAnonymous, LifeAuthenticated, LifeEnded}
 
-func (m Model) renderDiagram() *El {
+func (m *Model) renderDiagram() *El {
 	lg := m.Lang
 	t := m.Transition
 	ol := h("ol", a("class", "cl-diagram"), "")
@@ -406,7 +407,7 @@ func (m Model) renderDiagram() *El {
 		h("h3", nil, L(lg, "dg.title")), ol, caption)
 }
 
-func (m Model) eventLabel(kind, reason string) string {
+func (m *Model) eventLabel(kind, reason string) string {
 	s := labelOr(m.Lang, "ev."+kind, kind)
 	if reason != "" {
 		s += ": " + labelOr(m.Lang, "rs."+reason, reason)
@@ -414,7 +415,7 @@ func (m Model) eventLabel(kind, reason string) string {
 	return s
 }
 
-func (m Model) renderTimeline() *El {
+func (m *Model) renderTimeline() *El {
 	var items []*El
 	for _, r := range m.Timeline {
 		e := r.Event

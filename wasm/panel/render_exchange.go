@@ -10,7 +10,7 @@ import (
 // renderExchange draws the step's requests as a sequence picture between
 // the browser (and its jar), the server and the session store, and lists
 // each exchange in full below it (the picture's text alternative).
-func (m Model) renderExchange() *El {
+func (m *Model) renderExchange() *El {
 	lg := m.Lang
 	attrs := a("data-count", strconv.Itoa(len(m.StepExchanges)))
 	if m.Step.Lesson != "" {
@@ -41,7 +41,7 @@ const (
 )
 
 // sequence is the SVG picture of the exchanges.
-func (m Model) sequence(exs []Exchange) *El {
+func (m *Model) sequence(exs []Exchange) *El {
 	lg := m.Lang
 	y := seqTop
 	var rows []*El
@@ -136,7 +136,7 @@ func pairList(cs []Cookie, none string) string {
 
 // setList names the cookies of an exchange's Set-Cookie lines with what
 // each line does.
-func (m Model) setList(x Exchange) string {
+func (m *Model) setList(x Exchange) string {
 	if len(x.Echo.SetCookie) == 0 {
 		return L(m.Lang, "ex.noset")
 	}
@@ -148,7 +148,7 @@ func (m Model) setList(x Exchange) string {
 }
 
 // readLines reads an exchange's Set-Cookie lines as the browser did.
-func (m Model) readLines(x Exchange) []SetCookie {
+func (m *Model) readLines(x Exchange) []SetCookie {
 	req := Request{Scheme: m.origin.Scheme, Host: m.origin.Host, Path: x.Echo.Path}
 	out := make([]SetCookie, len(x.Echo.SetCookie))
 	for i, line := range x.Echo.SetCookie {
@@ -158,7 +158,7 @@ func (m Model) readLines(x Exchange) []SetCookie {
 }
 
 // exchangeLine is "POST /lab/cookie → 303 → /lessons/x?step=2".
-func (m Model) exchangeLine(x Exchange) string {
+func (m *Model) exchangeLine(x Exchange) string {
 	e := x.Echo
 	s := e.Method + " " + e.Path + " → " + strconv.Itoa(e.Status)
 	if e.Location != "" {
@@ -170,7 +170,7 @@ func (m Model) exchangeLine(x Exchange) string {
 // exchangeItem lists one exchange in full: the request, the Cookie header
 // as sent (with net/http's reading where it differs), the Set-Cookie lines
 // with what each did, and the store changes.
-func (m Model) exchangeItem(x Exchange) *El {
+func (m *Model) exchangeItem(x Exchange) *El {
 	lg := m.Lang
 	e := x.Echo
 	li := h("li", a("data-exchange", strconv.Itoa(x.Seq), "data-source", x.Source, "data-method", e.Method, "data-path", e.Path,
@@ -221,7 +221,7 @@ func pairText(c Cookie) string {
 
 // netHTTPNote says how Go's net/http reads a received pair, when it reads
 // it differently.
-func (m Model) netHTTPNote(c Cookie) string {
+func (m *Model) netHTTPNote(c Cookie) string {
 	switch c.NetHTTP {
 	case contract.NetHTTPDrops:
 		return L(m.Lang, "srv.nethttp.drops")

@@ -4,7 +4,7 @@ import "strconv"
 
 // renderJar draws the jar view: one card per cookie, one row per DevTools
 // column, each cell with where the panel learned it (see jar.go).
-func (m Model) renderJar() *El {
+func (m *Model) renderJar() *El {
 	lg := m.Lang
 	var body []*El
 	if m.JarPartial {
@@ -26,7 +26,7 @@ func (m Model) renderJar() *El {
 	return sec
 }
 
-func (m Model) jarRow(r JarRow) *El {
+func (m *Model) jarRow(r JarRow) *El {
 	lg := m.Lang
 	k := r.KnownCookie
 	nameAttr, domain, path := "data-cookie", CellValue(k, ColDomain), k.Path
@@ -68,7 +68,7 @@ func (m Model) jarRow(r JarRow) *El {
 }
 
 // cellText is a known cell as the learner reads it.
-func (m Model) cellText(k KnownCookie, c int, value string) string {
+func (m *Model) cellText(k KnownCookie, c int, value string) string {
 	lg := m.Lang
 	switch c {
 	case ColValue:

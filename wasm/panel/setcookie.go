@@ -92,18 +92,20 @@ type JarCookie struct {
 	HttpOnly    bool
 	SameSite    string // SameSiteStrict, SameSiteLax, SameSiteNone or "" (unspecified: Chromium treats it as Lax)
 	Partitioned bool
-	Priority    string // "Low", "Medium" or "High" (Chromium's; Medium when not set)
-	Size        int    // bytes of name plus value, as DevTools counts
+	Priority    string    // "Low", "Medium" or "High" (Chromium's; Medium when not set)
+	Size        int       // bytes of name plus value, as DevTools counts
+	_           [0]func() // not comparable: no equality function in the binary
 }
 
 // Attribute is one attribute of a line and what the browser made of it,
 // or a default that holds for an attribute the line lacks.
 type Attribute struct {
-	Name   string // Expires, Max-Age, Domain, Path, Secure, HttpOnly, SameSite, Partitioned, Priority; others as written
-	Raw    string // the attribute as written (trimmed); "" for a default
-	Value  string // the value that applied, or the default that holds
-	Status string // AttrApplied, AttrIgnored or AttrDefaulted
-	Reason string // a Why* key: why it was ignored, or a note ("" when it simply applied)
+	Name   string    // Expires, Max-Age, Domain, Path, Secure, HttpOnly, SameSite, Partitioned, Priority; others as written
+	Raw    string    // the attribute as written (trimmed); "" for a default
+	Value  string    // the value that applied, or the default that holds
+	Status string    // AttrApplied, AttrIgnored or AttrDefaulted
+	Reason string    // a Why* key: why it was ignored, or a note ("" when it simply applied)
+	_      [0]func() // not comparable: no equality function in the binary
 }
 
 // SetCookie is the browser's reading of one Set-Cookie line.
@@ -115,11 +117,20 @@ type SetCookie struct {
 	Attrs  []Attribute
 }
 
-// attrNames are the attributes the browser knows, by their lower-case
-// name: RFC 6265bis's and Chromium's Partitioned and Priority.
-var attrNames = map[string]string{
-	"expires": "Expires", "max-age": "Max-Age", "domain": "Domain", "path": "Path", "secure": "Secure",
-	"httponly": "HttpOnly", "samesite": "SameSite", "partitioned": "Partitioned", "priority": "Priority",
+// attrNames are the attributes the browser knows: RFC 6265bis's and
+// Chromium's Partitioned and Priority (a list: a map literal's
+// initialisation would grow the binary).
+var attrNames = []string{"Expires", "Max-Age", "Domain", "Path", "Secure", "HttpOnly", "SameSite", "Partitioned", "Priority"}
+
+// knownAttr returns the attribute's name as the browser knows it, given
+// its lower-case name.
+func knownAttr(lower string) (string, bool) {
+	for _, n := range attrNames {
+		if asciiLower(n) == lower {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // ParseSetCookie reads one Set-Cookie line as the browser does when the
@@ -184,7 +195,7 @@ func ParseSetCookie(line string, req Request, at Time) SetCookie {
 		an, v = trimWSP(an), trimWSP(v)
 		lower := asciiLower(an)
 		a := Attribute{Name: an, Raw: av, Value: v}
-		known, isKnown := attrNames[lower]
+		known, isKnown := knownAttr(lower)
 		switch {
 		case !isKnown:
 			a.Status, a.Reason = AttrIgnored, WhyUnknown

@@ -30,6 +30,7 @@ type CookieRow struct {
 	HttpOnly    bool // server-cookies: received, but not in document.cookie
 	Change      string
 	Sent        Cookie // server-cookies: the pair as received, with net/http's reading
+	_           [0]func()
 }
 
 // DataRow is one key of the session's data.
