@@ -5,7 +5,7 @@ GO     ?= go
 ADDR   ?= 127.0.0.1:8080
 STATIC := server/web/static
 GOROOT := $(shell $(GO) env GOROOT)
-WASM_SOURCES := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod
+WASM_SOURCES := $(shell find wasm lessons/step -name '*.go' -not -name '*_test.go') go.mod
 
 .PHONY: run test panel vet test-wasm test-go bench clean
 

@@ -65,6 +65,8 @@ const greetingPartial = "templates/partials/greeting.html"
 func parseTemplates() (map[string]*template.Template, string, error) {
 	funcs := template.FuncMap{
 		"add": func(a, b int) int { return a + b },
+		// static is a static file's content-hashed URL (web.URL).
+		"static": web.URL,
 		// dict passes several values to a sub-template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -540,32 +540,27 @@ func describePanelJar(c PanelJarCookie) string {
 // markFor is the data-state and mark the panel shows for a verdict.
 var markFor = map[step.State][2]string{step.Pass: {"pass", "✓"}, step.Fail: {"fail", "✗"}, step.Undecided: {"undecided", "?"}}
 
-// MarkAgreement checks that the panel marked each of step n's checks as
-// the browser's own verdict decides it: the learner's ✓ and ✗ are the
+// MarkAgreement checks that the panel marked each check of step n's list
+// as the browser's own verdict decides it: the learner's ✓ and ✗ are the
 // suite's. Off the lesson page (the action led elsewhere) there are no
 // marks to check. Each string is one disagreement.
-func MarkAgreement(v View, n int, exps []step.Expectation) []string {
+func MarkAgreement(v View, n int) []string {
 	s, ok := v.Page.Step(n)
 	if !ok {
 		return nil // the action led away from the lesson page: no marks here
 	}
 	var out []string
 	bv := v.BrowserView()
-	for i, e := range exps {
-		d := step.Decide(e, bv)
-		want := markFor[d.State]
-		var got *PageCheck
-		for j := range s.Checks {
-			if s.Checks[j].N == i {
-				got = &s.Checks[j]
-			}
+	for _, c := range s.Checks {
+		e, err := step.ParseExpectation(c.Raw)
+		if err != nil {
+			out = append(out, fmt.Sprintf("check %d %q: %v", c.N, c.Raw, err))
+			continue
 		}
-		switch {
-		case got == nil:
-			out = append(out, fmt.Sprintf("%q: the step's list has no li[data-check=%d]", e.Raw, i))
-		case got.State != want[0] || got.Mark != want[1]:
+		d := step.Decide(e, bv)
+		if want := markFor[d.State]; c.State != want[0] || c.Mark != want[1] {
 			out = append(out, fmt.Sprintf("%q: the panel marks it %s %q (it saw: %s) but the browser's verdict is %s (browser: %s)",
-				e.Raw, got.State, got.Mark, got.Saw, want[0], d.Saw))
+				e.Raw, c.State, c.Mark, c.Saw, want[0], d.Saw))
 		}
 	}
 	return out

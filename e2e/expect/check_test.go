@@ -286,3 +286,21 @@ func TestIsDeletion(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkAgreement: the panel's mark on each check of the step's list is
+// compared with the browser's verdict on that check.
+func TestMarkAgreement(t *testing.T) {
+	v := loggedIn()
+	v.Page.Steps[0].Checks = []PageCheck{
+		{N: 0, Raw: "session user alice", State: "pass", Mark: "✓"},
+		{N: 1, Raw: "jar lacks sessionid", State: "pass", Mark: "✓", Saw: "the jar has no cookie"},
+		{N: 2, Raw: "url /me", State: "fail", Mark: "✗"},
+	}
+	got := MarkAgreement(v, 3)
+	if len(got) != 1 || !strings.Contains(got[0], `"jar lacks sessionid": the panel marks it pass "✓"`) || !strings.Contains(got[0], "the browser's verdict is fail") {
+		t.Errorf("MarkAgreement = %q, want one disagreement, on jar lacks sessionid", got)
+	}
+	if got := MarkAgreement(v, 9); got != nil {
+		t.Errorf("a step not on the page: %q", got)
+	}
+}

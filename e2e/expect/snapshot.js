@@ -66,6 +66,7 @@
           n: Number(attr(li, "data-check")),
           state: attr(li, "data-state") ?? "",
           mark: text(li.querySelector(".mark")),
+          raw: text(li.querySelector("code.raw")),
           saw: attr(li, "data-saw") ?? "",
         })),
       };

@@ -66,6 +66,7 @@ type PageCheck struct {
 	State string `json:"state"` // data-state: pending (not decided yet), pass, fail or undecided
 	Mark  string `json:"mark"`  // the visible mark: ✓, ✗ or ?
 	Saw   string `json:"saw"`   // data-saw: what the panel saw, in English
+	Raw   string `json:"raw"`   // the expectation as written (its code.raw)
 }
 
 // Panel is #panel, read through its DOM contract.

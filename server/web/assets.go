@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"encoding/hex"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -35,15 +36,43 @@ func PanelBuilt() bool {
 
 // Static serves the embedded static files (mount it with
 // http.StripPrefix("/static/", …)); see newStatic.
-func Static() http.Handler { return staticHandler() }
+func Static() http.Handler { return staticFiles() }
 
-var staticHandler = sync.OnceValue(func() http.Handler {
+// URL is where pages link the static file p (its path under static/)
+// from: its content-hashed name, which browsers cache for good, so a warm
+// page load asks for none of them (the panel's 2.9 MB above all); the
+// plain /static/p when there is no such file.
+func URL(p string) string { return "/static/" + staticFiles().name(p) }
+
+var staticFiles = sync.OnceValue(func() *statics {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the directory
 	}
 	return newStatic(sub)
 })
+
+// statics serves the static files.
+type statics struct {
+	assets map[string]*asset // by path
+	hashed map[string]string // a file's path → its hashed name
+	byHash map[string]*asset // hashed name → its asset
+}
+
+// name is the file's hashed name, or path when there is no such file.
+func (s *statics) name(path string) string {
+	if n, ok := s.hashed[path]; ok {
+		return n
+	}
+	return path
+}
+
+// hashedName inserts the hash of body before the extension of p.
+func hashedName(p string, body []byte) string {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(p)
+	return strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:8]) + ext
+}
 
 // asset is one file ready to serve: its content type, strong ETag and any
 // precompressed variants.
@@ -69,9 +98,12 @@ var encodings = []struct{ ext, name string }{{".br", "br"}, {".gz", "gzip"}}
 // Accept-Encoding allows it, brotli first, with Vary: Accept-Encoding; the
 // copies are not served under their own names. Every response carries a
 // strong ETag (a hash of the bytes sent) and Cache-Control: no-cache, so a
-// browser revalidates and gets a 304 instead of the file again. Unknown
-// files get a 404.
-func newStatic(fsys fs.FS) http.Handler {
+// browser revalidates and gets a 304 instead of the file again. Every file
+// is also served under a name that holds a hash of its bytes
+// (panel.wasm as panel.0123456789abcdef.wasm, see URL) with
+// Cache-Control: immutable: a new build is a new name. Unknown files (and
+// hashes that are not the file's) get a 404.
+func newStatic(fsys fs.FS) *statics {
 	assets := map[string]*asset{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || isVariant(p) {
@@ -93,37 +125,49 @@ func newStatic(fsys fs.FS) http.Handler {
 	if err != nil {
 		panic(err) // embedded files are always readable
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			h.Set("Allow", "GET, HEAD")
-			http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
-			return
+	s := &statics{assets: assets, hashed: map[string]string{}, byHash: map[string]*asset{}}
+	for p, a := range assets {
+		n := hashedName(p, a.body)
+		s.hashed[p], s.byHash[n] = n, a
+	}
+	return s
+}
+
+func (s *statics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD")
+		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	cache := "no-cache"
+	a, ok := s.assets[r.URL.Path]
+	if !ok {
+		a, ok = s.byHash[r.URL.Path]
+		cache = "public, max-age=31536000, immutable"
+	}
+	if !ok {
+		http.Error(w, "404 page not found: no such static file", http.StatusNotFound)
+		return
+	}
+	h.Set("Content-Type", a.ctype)
+	h.Set("Cache-Control", cache)
+	h.Set("X-Content-Type-Options", "nosniff")
+	body, etag := a.body, a.etag
+	if len(a.variants) > 0 {
+		h.Add("Vary", "Accept-Encoding")
+		if v := pickVariant(a.variants, r.Header.Values("Accept-Encoding")); v != nil {
+			h.Set("Content-Encoding", v.encoding)
+			body, etag = v.body, v.etag
 		}
-		a, ok := assets[r.URL.Path]
-		if !ok {
-			http.Error(w, "404 page not found: no such static file", http.StatusNotFound)
-			return
-		}
-		h.Set("Content-Type", a.ctype)
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
-		body, etag := a.body, a.etag
-		if len(a.variants) > 0 {
-			h.Add("Vary", "Accept-Encoding")
-			if v := pickVariant(a.variants, r.Header.Values("Accept-Encoding")); v != nil {
-				h.Set("Content-Encoding", v.encoding)
-				body, etag = v.body, v.etag
-			}
-		}
-		h.Set("ETag", etag)
-		// ServeContent leaves Content-Length out when Content-Encoding is set
-		// (for writers that compress on the fly); ours are precompressed. It
-		// drops or replaces the header for a 304, a range or an error.
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-		// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-	})
+	}
+	h.Set("ETag", etag)
+	// ServeContent leaves Content-Length out when Content-Encoding is set
+	// (for writers that compress on the fly); ours are precompressed. It
+	// drops or replaces the header for a 304, a range or an error.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 func isVariant(name string) bool {

@@ -200,3 +200,37 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("unknown file: %d", got.Status)
 	}
 }
+
+// TestStaticHashedName: every file is also served under a name holding a
+// hash of its bytes, cached for good; the plain name still revalidates; a
+// hash that is not the file's is not found.
+func TestStaticHashedName(t *testing.T) {
+	s := newStatic(testFiles)
+	name := s.name("panel.wasm")
+	if name == "panel.wasm" || !strings.HasPrefix(name, "panel.") || !strings.HasSuffix(name, ".wasm") || len(name) != len("panel.0123456789abcdef.wasm") {
+		t.Fatalf("hashed name %q", name)
+	}
+	if js := s.name("img/logo.svg"); !strings.HasPrefix(js, "img/logo.") || !strings.HasSuffix(js, ".svg") {
+		t.Errorf("img/logo.svg's hashed name %q", js)
+	} else if res, _ := get(t, s, "GET", js); res.ContentType != "image/svg+xml" || res.Body != "<svg/>" {
+		t.Errorf("GET %s = %+v", js, res)
+	}
+	if s.name("no/such.js") != "no/such.js" {
+		t.Errorf("a file that is not there got a hashed name %q", s.name("no/such.js"))
+	}
+	res, _ := get(t, s, "GET", name, "Accept-Encoding", "br")
+	if want := (response{Status: 200, Body: "brotli panel", ContentType: "application/wasm", Encoding: "br", Vary: "Accept-Encoding",
+		CacheControl: "public, max-age=31536000, immutable", Length: "12"}); res != want {
+		t.Errorf("GET %s = %+v, want %+v", name, res, want)
+	}
+	if res, _ := get(t, s, "GET", "panel.wasm"); res.CacheControl != "no-cache" {
+		t.Errorf("the plain name: Cache-Control %q", res.CacheControl)
+	}
+	if res, _ := get(t, s, "GET", "panel.0000000000000000.wasm"); res.Status != http.StatusNotFound {
+		t.Errorf("another hash: %d", res.Status)
+	}
+	other := fstest.MapFS{"panel.wasm": {Data: []byte("\x00asm another build")}}
+	if newStatic(other).name("panel.wasm") == name {
+		t.Error("two builds share a name")
+	}
+}

@@ -225,7 +225,13 @@ func Build(in Input) Model {
 func (m *Model) buildJar(in Input) {
 	var fresh []Exchange
 	if e := in.PageEcho; e != nil {
-		fresh = append(fresh, Exchange{Source: SourcePage, Echo: *e, Redirects: in.Redirects})
+		// The redirects the panel has no echo of: the action's own (a
+		// POST's 303) is one the browser followed to get here.
+		r := in.Redirects
+		if a := in.ActionEcho; a != nil && a.Status/100 == 3 && r > 0 {
+			r--
+		}
+		fresh = append(fresh, Exchange{Source: SourcePage, Echo: *e, Redirects: r})
 	}
 	if e := in.ActionEcho; e != nil {
 		fresh = append(fresh, Exchange{Source: SourceAction, Echo: *e})
