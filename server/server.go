@@ -125,7 +125,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n}
+	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
