@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -403,7 +404,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	if st := phone.state(); st.Authenticated {
 		t.Errorf("the other session survived the password change")
 	}
-	if _, err := lab.users.Authenticate("alice", "looking-glass"); err != nil {
+	if _, err := lab.users.Authenticate(context.Background(), "alice", "looking-glass"); err != nil {
 		t.Errorf("the new password does not work: %v", err)
 	}
 	if res := lab.browser().post("/password", url.Values{}); res.StatusCode != http.StatusFound {

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -74,14 +75,34 @@ func newTestLab(t *testing.T) *testLab {
 
 func newTestLabWith(t *testing.T, cat *lessons.Catalog) *testLab {
 	t.Helper()
+	return newTestLabOpts(t, labOptions{lessons: cat})
+}
+
+// labOptions change a test lab's parts from the defaults.
+type labOptions struct {
+	lessons     *lessons.Catalog // default fixtureLessons
+	cfg         Config
+	maxSessions int                   // bound of the store; default its own
+	hashing     auth.AdmissionOptions // the user store's admission
+}
+
+func newTestLabOpts(t *testing.T, o labOptions) *testLab {
+	t.Helper()
+	if o.lessons == nil {
+		cat, err := lessons.LoadFS(fixtureLessons)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.lessons = cat
+	}
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store := session.NewMemoryStore(session.MemoryOptions{SweepEvery: -1, Now: clk.Now})
+	store := session.NewMemoryStore(session.MemoryOptions{SweepEvery: -1, Now: clk.Now, MaxRecords: o.maxSessions})
 	t.Cleanup(store.Close)
-	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now})
+	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now, Admission: auth.NewAdmission(o.hashing)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Config{}, Deps{Sessions: store, Users: users, Lessons: cat, Now: clk.Now})
+	h, err := New(o.cfg, Deps{Sessions: store, Users: users, Lessons: o.lessons, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +128,19 @@ func (l *testLab) browser() *browser {
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// browserFrom is a browser whose connections come from ip, another
+// loopback address (all of 127.0.0.0/8 is this machine), so the server sees
+// another client.
+func (l *testLab) browserFrom(ip string) *browser {
+	b := l.browser()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = d.DialContext
+	b.c.Transport = tr
+	l.t.Cleanup(tr.CloseIdleConnections)
+	return b
 }
 
 // response is a read response.

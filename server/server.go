@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/server/session"
@@ -30,6 +32,22 @@ type Config struct {
 	MaxSessions int
 	// MaxUsers bounds the default user store (sign-ups); default 10 000.
 	MaxUsers int
+	// BcryptCost is the password hashing cost of the default user store;
+	// default bcrypt.DefaultCost. Lower it only for tests (bcrypt.MinCost),
+	// as Django's docs suggest a fast hasher in tests.
+	BcryptCost int
+	// Hashing bounds how many password hashes run at once and how many
+	// wait (auth.NewAdmission's defaults: one per core). Only for the
+	// default user store; Deps.Users brings its own.
+	Hashing auth.AdmissionOptions
+	// Throttle shapes the login and sign-up buckets (auth.NewThrottle's
+	// defaults when zero).
+	Throttle auth.ThrottleOptions
+	// ClientIPHeader, when set, names the header a trusted reverse proxy
+	// puts the client's address in (X-Real-IP, X-Forwarded-For). Off by
+	// default: the client is the connection's remote address, since
+	// without such a proxy anyone could send the header. See clientKey.
+	ClientIPHeader string
 }
 
 // Deps are the parts the server is built from. A nil field gets the default:
@@ -92,12 +110,11 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if deps.Sessions == nil {
 		deps.Sessions = session.NewMemoryStore(session.MemoryOptions{MaxRecords: cfg.MaxSessions, Now: deps.Now})
 	}
-	if deps.Users == nil {
-		users, err := auth.NewSeededUsers(auth.UsersOptions{MaxUsers: cfg.MaxUsers, Now: deps.Now})
-		if err != nil {
-			return nil, fmt.Errorf("seeding users: %w", err)
-		}
-		deps.Users = users
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	if err := auth.CheckCost(cfg.BcryptCost); err != nil {
+		return nil, err
 	}
 	if deps.Lessons == nil {
 		cat, err := lessons.Load()
@@ -126,12 +143,36 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}
+	// Hashing the demo passwords is the slow part of starting (seconds
+	// under -race): only once everything else has been checked.
+	if deps.Users == nil {
+		users, err := auth.NewSeededUsers(auth.UsersOptions{
+			MaxUsers:  cfg.MaxUsers,
+			Now:       deps.Now,
+			Cost:      cfg.BcryptCost,
+			Admission: auth.NewAdmission(cfg.Hashing),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("seeding users: %w", err)
+		}
+		deps.Users = users
+	}
+	clientOf := func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) }
+	if cfg.Throttle.Now == nil {
+		cfg.Throttle.Now = deps.Now
+	}
 	return &Server{
 		cfg:      cfg,
 		pages:    lp,
 		site:     st,
 		sessions: st.sessions,
-		auth:     auth.New(deps.Users, cfg.AuthKey),
+		auth: auth.New(auth.Options{
+			Users:    deps.Users,
+			Sessions: st.sessions,
+			Key:      cfg.AuthKey,
+			Throttle: auth.NewThrottle(cfg.Throttle),
+			ClientOf: clientOf,
+		}),
 		lessons:  deps.Lessons,
 		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000),
 		requests: &requestCounter{},

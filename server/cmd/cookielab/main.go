@@ -23,7 +23,10 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"cookielab/server"
+	"cookielab/server/auth"
 	"cookielab/server/session"
 )
 
@@ -63,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
 	maxSessions := fs.Int("max-sessions", 100_000, "most sessions kept in memory")
 	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups) kept in memory")
+	bcryptCost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "password hashing cost (bcrypt, 4-31; each step doubles the work); lower only for tests")
+	clientIPHeader := fs.String("client-ip-header", env("CLIENT_IP_HEADER", ""), "behind a reverse proxy: the header it puts the client's address in (X-Real-IP, X-Forwarded-For). Never set it without such a proxy: anyone can send the header (COOKIELAB_CLIENT_IP_HEADER)")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,11 +85,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Lifetime:    *lifetime,
 			Secure:      *secure,
 		},
-		MaxSessions: *maxSessions,
-		MaxUsers:    *maxUsers,
+		MaxSessions:    *maxSessions,
+		MaxUsers:       *maxUsers,
+		BcryptCost:     *bcryptCost,
+		ClientIPHeader: *clientIPHeader,
 	}
 	if *idle <= 0 || *lifetime <= 0 {
 		return errors.New("-idle-timeout and -lifetime must be positive")
+	}
+	if err := auth.CheckCost(*bcryptCost); err != nil {
+		return fmt.Errorf("-bcrypt-cost: %w", err)
 	}
 	if cfg.Session.HashKeys, err = parseKeys(*keys); err != nil {
 		return fmt.Errorf("-session-keys: %w", err)
@@ -100,11 +110,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cfg.AuthKey = append([]byte("auth:"), cfg.Session.HashKeys[0]...)
 	}
 
-	h, err := server.New(cfg, server.Deps{Logger: logger})
+	// Listen before building the server: a bad or busy address is told at
+	// once, not after the demo passwords are hashed.
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	defer ln.Close()
+	h, err := server.New(cfg, server.Deps{Logger: logger})
 	if err != nil {
 		return err
 	}

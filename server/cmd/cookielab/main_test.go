@@ -19,7 +19,7 @@ func TestRun(t *testing.T) {
 	env := map[string]string{"COOKIELAB_SESSION_KEYS": strings.Repeat("ab", 32)}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "4"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
 	line, err := bufio.NewReader(stdoutR).ReadString('\n')
@@ -54,6 +54,10 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunRejectsBadConfiguration also checks that every setting is checked
+// before the demo passwords are hashed: each case runs at bcrypt's highest
+// cost, where seeding would take days, so a check that came after the
+// seeding would hang the test instead of passing it.
 func TestRunRejectsBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name string
@@ -67,10 +71,13 @@ func TestRunRejectsBadConfiguration(t *testing.T) {
 		{"bad key", []string{"-session-keys", "not a key!"}, nil, "neither hex nor base64"},
 		{"short key", []string{"-session-keys", "abcd"}, nil, "32"},
 		{"address in use or invalid", []string{"-addr", "256.0.0.1:99999"}, nil, "listen"},
+		{"bcrypt cost too low", []string{"-bcrypt-cost", "3"}, nil, "-bcrypt-cost"},
+		{"bcrypt cost too high", []string{"-bcrypt-cost", "32"}, nil, "-bcrypt-cost"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
+			args := append([]string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "31"}, tt.args...)
+			err := run(context.Background(), args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
