@@ -59,6 +59,7 @@ func (c *clock) Advance(d time.Duration) {
 type testLab struct {
 	t     *testing.T
 	srv   *httptest.Server
+	app   *Server
 	store *session.MemoryStore
 	users *auth.Users
 	clock *clock
@@ -102,13 +103,14 @@ func newTestLabOpts(t *testing.T, o labOptions) *testLab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(o.cfg, Deps{Sessions: store, Users: users, Lessons: o.lessons, Now: clk.Now})
+	app, err := newServer(o.cfg, Deps{Sessions: store, Users: users, Lessons: o.lessons, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, _ := app.handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testLab{t: t, srv: srv, store: store, users: users, clock: clk}
+	return &testLab{t: t, srv: srv, app: app, store: store, users: users, clock: clk}
 }
 
 // browser is a client with a real cookie jar that does not follow

@@ -71,6 +71,7 @@ type Server struct {
 	pages    *lessonPages
 	echoes   *echoStore
 	requests *requestCounter
+	clientOf func(*http.Request) string // clientKey with the configured header
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -174,7 +175,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 			ClientOf: clientOf,
 		}),
 		lessons:  deps.Lessons,
-		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000),
+		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
+		clientOf: clientOf,
 		requests: &requestCounter{},
 		greeting: greeting,
 	}, nil
