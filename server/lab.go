@@ -67,11 +67,26 @@ func handleLabSession(s *site) http.Handler {
 	})
 }
 
+// The learner's jar is capped, so their own browser never sends more than
+// the server reads (DefaultMaxHeaderBytes; beyond it every page is a 431):
+// a new lab cookie is refused once the cookies the request carries, plus
+// it, would pass maxJarCookies or maxJarBytes of Cookie header. 8 KiB is a
+// quarter of the header limit, and well under what browsers keep for a
+// site (Chromium: 180 cookies of up to 4 KiB each). Deleting is always
+// allowed: it is the way out.
+const (
+	maxJarCookies = 40
+	maxJarBytes   = 8 << 10
+)
+
 // handleLabCookie handles "POST /lab/cookie": a cookie of the learner's own
 // with the attributes they chose; max_age=0 deletes it.
 func handleLabCookie(s *site, sessionCookie string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := labCookie(r.PostForm, sessionCookie)
+		c, err := labCookie(r.PostForm, sessionCookie, r.URL.Path)
+		if err == nil && c.MaxAge >= 0 {
+			err = roomInJar(r, c)
+		}
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -81,9 +96,49 @@ func handleLabCookie(s *site, sessionCookie string) http.Handler {
 	})
 }
 
+// roomInJar refuses c when the cookies this request carries, with c added,
+// would pass the jar's cap. c counts as new even if a cookie of that name
+// is sent already: with another Path, the browser keeps both.
+func roomInJar(r *http.Request, c *http.Cookie) error {
+	n, size := sentCookies(r)
+	if n+1 > maxJarCookies || size+len("; ")+len(c.Name)+len("=")+len(c.Value) > maxJarBytes {
+		return badRequest("error.400.cookie_jar_full", "n", n, "bytes", size, "max", maxJarCookies, "maxbytes", maxJarBytes)
+	}
+	return nil
+}
+
+// sentCookies counts the cookies of r's Cookie header (however many lines
+// it came in) and the header's size in bytes.
+func sentCookies(r *http.Request) (n, size int) {
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			if strings.TrimSpace(part) != "" {
+				n++
+			}
+		}
+		if size > 0 {
+			size += len("; ")
+		}
+		size += len(line)
+	}
+	return n, size
+}
+
+// pathMatches is RFC 6265's path-match (§5.1.4): whether a cookie with
+// Path cookiePath is sent with a request for reqPath.
+func pathMatches(reqPath, cookiePath string) bool {
+	if reqPath == cookiePath {
+		return true
+	}
+	return strings.HasPrefix(reqPath, cookiePath) &&
+		(strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/')
+}
+
 // labCookie validates the cookie form. Each rule's message says what is
-// allowed, because a learner typed it.
-func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
+// allowed, because a learner typed it. formPath is where the form posts:
+// a lab cookie's Path must be one that is sent there too, so roomInJar
+// sees every lab cookie the browser holds.
+func labCookie(v url.Values, sessionCookie, formPath string) (*http.Cookie, error) {
 	c := &http.Cookie{Name: v.Get("name"), Value: v.Get("value"), Path: v.Get("path")}
 	if !contract.ValidCookieName(c.Name) {
 		return nil, badRequest("error.400.cookie_name")
@@ -103,6 +158,9 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 		return r < 0x20 || r >= 0x7f || r == ';'
 	}) {
 		return nil, badRequest("error.400.cookie_path")
+	}
+	if !pathMatches(formPath, c.Path) {
+		return nil, badRequest("error.400.cookie_path_unseen", "path", formPath)
 	}
 	if ma := v.Get("max_age"); ma != "" {
 		n, err := strconv.Atoi(ma)

@@ -21,6 +21,7 @@ func (s *Server) handler() (http.Handler, *mux.Router) {
 	root.PathPrefix("/").Handler(s.withSession(app))
 	var h http.Handler = root
 	h = limitBody(s.site, s.cfg.MaxBodyBytes, h)
+	h = limitHeaders(s.site, s.cfg.MaxHeaderBytes, []string{s.sessions.Config().CookieName, "lang", "theme"}, h)
 	h = securityHeaders(h)
 	h = logRequests(s.site, h)
 	return h, app

@@ -28,6 +28,11 @@ type Config struct {
 	AuthKey []byte
 	// MaxBodyBytes bounds a request body; default 64 KiB.
 	MaxBodyBytes int64
+	// MaxHeaderBytes is how much request header the app reads before it
+	// answers 431 (and clears the cookies that caused it); default
+	// DefaultMaxHeaderBytes. The http.Server's own MaxHeaderBytes should
+	// be larger, or net/http answers first with its bare text.
+	MaxHeaderBytes int
 	// MaxSessions bounds the default in-memory store; default 100 000.
 	MaxSessions int
 	// MaxUsers bounds the default user store (sign-ups); default 10 000.
@@ -95,6 +100,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 100_000

@@ -127,8 +127,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		// Twice what the app reads, so that a request with too many
+		// cookies gets the app's clear 431 (which also clears them), not
+		// net/http's bare one.
+		MaxHeaderBytes: 2 * server.DefaultMaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "Cookie Lab is running at http://%s/\n", ln.Addr())
 	errc := make(chan error, 1)

@@ -43,6 +43,17 @@ func TestRun(t *testing.T) {
 	if res.StatusCode != 200 || string(body) != "ok\n" {
 		t.Fatalf("healthz: %d %q", res.StatusCode, body)
 	}
+	// Too many cookies reach the app, which explains (net/http's own 431
+	// is a bare line of English).
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Cookie", "big="+strings.Repeat("x", 40<<10))
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("40 KiB of cookies: %d %s, want the app's 431 page", res.StatusCode, res.Header.Get("Content-Type"))
+	}
 	cancel()
 	select {
 	case err := <-done:
