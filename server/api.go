@@ -29,7 +29,10 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
 		}
-		st.Session = sessions.Describe(sess)
+		var err error
+		if st.Session, err = sessions.Describe(w, r); err != nil {
+			return // the session middleware answers with the error page
+		}
 		st.Events = append(sess.History(), sess.Events()...)
 		sort.SliceStable(st.Events, func(i, j int) bool { return st.Events[i].At.Before(st.Events[j].At) })
 		if st.Events == nil {

@@ -34,8 +34,7 @@ func benchServer(b *testing.B) (http.Handler, *http.Cookie) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	store := session.NewMemoryStore(session.MemoryOptions{SweepEvery: -1})
-	b.Cleanup(store.Close)
+	store := session.NewMemoryStore(session.MemoryOptions{})
 	h, err := New(Config{}, Deps{Sessions: store, Lessons: cat})
 	if err != nil {
 		b.Fatal(err)

@@ -50,9 +50,13 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var throttled *auth.ThrottledError
 	switch {
 	case errors.As(err, &he):
+	case errors.Is(err, session.ErrInterrupted):
+		he = errInterrupted
+	case errors.Is(err, session.ErrTooLarge):
+		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
 	case errors.Is(err, session.ErrFull):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full", hint: notDone[r.URL.Path]}
-		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Retry-After", session.RetryFull)
 	case errors.As(err, &busy):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.busy", args: []any{"n", busy.Seconds()}}
 		w.Header().Set("Retry-After", strconv.Itoa(busy.Seconds()))
@@ -64,6 +68,10 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 		// call it an internal error.
 		s.log.Info("client gone", "method", r.Method, "path", r.URL.Path)
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.gone"}
+	case errors.Is(err, session.ErrUnavailable):
+		s.log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.store"}
+		w.Header().Set("Retry-After", session.RetryUnavailable)
 	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		he = &httpError{status: http.StatusInternalServerError, key: "error.500"}

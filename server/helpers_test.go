@@ -97,8 +97,7 @@ func newTestLabOpts(t *testing.T, o labOptions) *testLab {
 		o.lessons = cat
 	}
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store := session.NewMemoryStore(session.MemoryOptions{SweepEvery: -1, Now: clk.Now, MaxRecords: o.maxSessions})
-	t.Cleanup(store.Close)
+	store := session.NewMemoryStore(session.MemoryOptions{Now: clk.Now, MaxRecords: o.maxSessions})
 	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now, Admission: auth.NewAdmission(o.hashing)})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -83,7 +84,7 @@ const (
 // with the attributes they chose; max_age=0 deletes it.
 func handleLabCookie(s *site, sessionCookie string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := labCookie(r.PostForm, sessionCookie, r.URL.Path)
+		c, err := labCookie(r.PostForm, sessionCookie)
 		if err == nil && c.MaxAge >= 0 {
 			err = roomInJar(r, c)
 		}
@@ -124,21 +125,15 @@ func sentCookies(r *http.Request) (n, size int) {
 	return n, size
 }
 
-// pathMatches is RFC 6265's path-match (§5.1.4): whether a cookie with
-// Path cookiePath is sent with a request for reqPath.
-func pathMatches(reqPath, cookiePath string) bool {
-	if reqPath == cookiePath {
-		return true
-	}
-	return strings.HasPrefix(reqPath, cookiePath) &&
-		(strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/')
-}
+// labPaths are the Paths a lab cookie may have: both are sent to
+// /lab/cookie (so roomInJar sees every lab cookie the browser holds) and to
+// /lab/reset (which deletes at each of them, the browser never saying a
+// cookie's path).
+var labPaths = []string{"/", "/lab"}
 
 // labCookie validates the cookie form. Each rule's message says what is
-// allowed, because a learner typed it. formPath is where the form posts:
-// a lab cookie's Path must be one that is sent there too, so roomInJar
-// sees every lab cookie the browser holds.
-func labCookie(v url.Values, sessionCookie, formPath string) (*http.Cookie, error) {
+// allowed, because a learner typed it.
+func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 	c := &http.Cookie{Name: v.Get("name"), Value: v.Get("value"), Path: v.Get("path")}
 	if !contract.ValidCookieName(c.Name) {
 		return nil, badRequest("error.400.cookie_name")
@@ -159,8 +154,8 @@ func labCookie(v url.Values, sessionCookie, formPath string) (*http.Cookie, erro
 	}) {
 		return nil, badRequest("error.400.cookie_path")
 	}
-	if !pathMatches(formPath, c.Path) {
-		return nil, badRequest("error.400.cookie_path_unseen", "path", formPath)
+	if !slices.Contains(labPaths, c.Path) {
+		return nil, badRequest("error.400.cookie_path_unseen")
 	}
 	if ma := v.Get("max_age"); ma != "" {
 		n, err := strconv.Atoi(ma)
@@ -185,6 +180,29 @@ func labCookie(v url.Values, sessionCookie, formPath string) (*http.Cookie, erro
 		return nil, badRequest("error.400.cookie_samesite")
 	}
 	return c, nil
+}
+
+// handleLabReset handles "POST /lab/reset": a clean slate. The session
+// ends (a logout, if logged in) and every cookie the request carried is
+// deleted, except the preference cookies when keep_prefs is on. The
+// browser never tells the server a cookie's path, so each is deleted at
+// every path a lab cookie may have (labPaths).
+func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.Logout(r)
+		keepPrefs := r.PostForm.Get("keep_prefs") != ""
+		seen := map[string]bool{sessionCookie: true}
+		for _, c := range r.Cookies() {
+			if seen[c.Name] || keepPrefs && (c.Name == "lang" || c.Name == "theme") {
+				continue
+			}
+			seen[c.Name] = true
+			for _, path := range labPaths {
+				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
+			}
+		}
+		back(w, r)
+	})
 }
 
 // handleLabTracking handles "POST /lab/tracking": on=1 starts the visits
@@ -231,6 +249,7 @@ func handleLabRequest(s *site, counter *requestCounter) http.Handler {
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "%s %s %s\n", r.Method, r.URL.RequestURI(), r.Proto)
 		fmt.Fprintf(&b, "Host: %s\n", r.Host)
+		fmt.Fprintf(&b, "From: %s\n", r.RemoteAddr)
 		cookie := r.Header.Get("Cookie")
 		if cookie == "" {
 			cookie = "(none)"

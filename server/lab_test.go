@@ -1,150 +1,72 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// sentBytes is the size of the Cookie header b's jar sends to path.
-func (b *browser) sentBytes(path string) (n, size int) {
-	u, _ := url.Parse(b.lab.srv.URL + path)
-	req := &http.Request{Header: http.Header{}}
-	for _, c := range b.jar.Cookies(u) {
-		req.AddCookie(c)
-	}
-	return sentCookies(req)
-}
-
-// TestLabCookiesAreCapped: however the learner fills the jar through the
-// playground, every page still loads, and deleting always works.
-func TestLabCookiesAreCapped(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		value string
-	}{
-		{"large cookies", strings.Repeat("v", 1024)},
-		{"many small cookies", "v"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
+// TestLabReset: a reset logs out and deletes every cookie the browser sent,
+// at both paths the playground uses; the preferences stay only when asked.
+func TestLabReset(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		t.Run("keep_prefs="+map[bool]string{true: "on", false: "off"}[keep], func(t *testing.T) {
 			lab := newTestLab(t)
 			b := lab.browser()
 			b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
-			var refused *response
-			set := 0
-			for i := range 200 {
-				res := b.post("/lab/cookie", url.Values{"name": {fmt.Sprintf("c%03d", i)}, "value": {tt.value}, "max_age": {"3600"}})
-				if res.StatusCode == http.StatusBadRequest {
-					refused = res
-					break
-				}
-				if res.StatusCode != http.StatusSeeOther {
-					t.Fatalf("cookie %d: %d", i, res.StatusCode)
-				}
-				set++
+			b.post("/lab/cookie", url.Values{"name": {"flavour"}, "value": {"chocolate"}})
+			b.post("/prefs", url.Values{"lang": {"ko"}})
+			if b.state().User == nil || b.cookie("flavour") == "" || b.cookie("lang") != "ko" {
+				t.Fatal("setup: not logged in with flavour and lang")
 			}
-			if refused == nil {
-				t.Fatal("200 cookies accepted")
+			form := url.Values{"next": {"/lessons/sessions?step=1"}}
+			if keep {
+				form.Set("keep_prefs", "on")
 			}
-			if !strings.Contains(refused.body, "Delete a cookie first") {
-				t.Errorf("the refusal does not say the way out")
+			res := b.post("/lab/reset", form)
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/lessons/sessions?step=1" {
+				t.Fatalf("POST /lab/reset: %d to %q", res.StatusCode, res.Header.Get("Location"))
 			}
-			if n, size := b.sentBytes("/lab/cookie"); n > maxJarCookies || size > maxJarBytes {
-				t.Errorf("the jar sends %d cookies, %d bytes; cap %d, %d", n, size, maxJarCookies, maxJarBytes)
-			}
-			for _, path := range []string{"/", "/lessons/cookies", "/me", "/api/state"} {
-				if res := b.get(path); res.StatusCode != http.StatusOK {
-					t.Errorf("GET %s with the jar at the cap: %d", path, res.StatusCode)
+			lines := res.Header.Values("Set-Cookie")
+			for _, want := range []string{"flavour=; Path=/; Max-Age=0", "flavour=; Path=/lab; Max-Age=0"} {
+				if !slices.Contains(lines, want) {
+					t.Errorf("Set-Cookie lines %q lack %q", lines, want)
 				}
 			}
-			if res := b.post("/lab/cookie", url.Values{"name": {"c000"}, "max_age": {"0"}}); res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("deleting a cookie at the cap: %d", res.StatusCode)
+			if !strings.HasPrefix(res.setCookieLine("sessionid"), "sessionid=; Path=/; Expires=") {
+				t.Errorf("the session cookie is not expired: %q", res.setCookieLine("sessionid"))
 			}
-			if res := b.post("/lab/cookie", url.Values{"name": {"fresh"}, "value": {"v"}}); res.StatusCode != http.StatusSeeOther {
-				t.Errorf("after a delete, a new small cookie: %d", res.StatusCode)
+			st := b.state()
+			if st.Session != nil || st.User != nil || lab.store.Len() != 0 {
+				t.Errorf("after reset: session %+v, user %+v, %d records", st.Session, st.User, lab.store.Len())
 			}
-			if !b.state().Authenticated {
-				t.Error("the login did not survive")
+			if b.cookie("flavour") != "" {
+				t.Error("flavour survived the reset")
+			}
+			if got := b.cookie("lang"); (got == "ko") != keep {
+				t.Errorf("lang = %q after a reset with keep_prefs=%v", got, keep)
 			}
 		})
 	}
 }
 
-func TestLabCookiePathIsOneTheFormReceives(t *testing.T) {
-	lab := newTestLab(t)
-	for _, tt := range []struct {
-		path string
-		ok   bool
-	}{
-		{"/", true}, {"/lab", true}, {"/lab/", true}, {"/lab/cookie", true},
-		{"/lessons", false}, {"/labx", false}, {"/lab/cookie/", false}, {"/lab/session", false},
-	} {
-		res := lab.browser().post("/lab/cookie", url.Values{"name": {"p"}, "value": {"v"}, "path": {tt.path}})
-		if got := res.StatusCode == http.StatusSeeOther; got != tt.ok {
-			t.Errorf("Path %s: %d, want accepted=%v", tt.path, res.StatusCode, tt.ok)
-		}
-		if !tt.ok && !strings.Contains(res.body, "/lab/cookie itself receives") {
-			t.Errorf("Path %s: the refusal does not say which paths work", tt.path)
-		}
-	}
-}
-
-func TestPathMatches(t *testing.T) {
-	for _, tt := range []struct {
-		req, cookie string
-		want        bool
-	}{
-		{"/lab/cookie", "/", true},
-		{"/lab/cookie", "/lab", true},
-		{"/lab/cookie", "/lab/", true},
-		{"/lab/cookie", "/lab/cookie", true},
-		{"/lab/cookie", "/lab/c", false},
-		{"/lab/cookie", "/lab/cookie/", false},
-		{"/lab", "/lab/", false},
-	} {
-		if got := pathMatches(tt.req, tt.cookie); got != tt.want {
-			t.Errorf("pathMatches(%q, %q) = %v", tt.req, tt.cookie, got)
-		}
-	}
-}
-
-// TestTooManyCookiesGetAClearAnswerAndAWayOut: cookies the playground
-// would refuse (set by a script, say) push the headers past the limit; the
-// answer says so in the learner's language and clears them, and the next
-// request works.
-func TestTooManyCookiesGetAClearAnswerAndAWayOut(t *testing.T) {
+// TestLabRequestShowsTheConnection: /lab/request says where the request came
+// from, so two requests on one kept-open connection show the same port.
+func TestLabRequestShowsTheConnection(t *testing.T) {
 	lab := newTestLab(t)
 	b := lab.browser()
-	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
-	b.setCookie("lang", "ko")
-	u, _ := url.Parse(lab.srv.URL)
-	var big []*http.Cookie
-	for i := range 40 {
-		big = append(big, &http.Cookie{Name: fmt.Sprintf("js%02d", i), Value: strings.Repeat("x", 1000), Path: "/lessons"})
-	}
-	b.jar.SetCookies(u.JoinPath("/lessons/"), big)
-
-	res := b.get("/lessons/cookies")
-	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-		t.Fatalf("status %d, want 431", res.StatusCode)
-	}
-	if !strings.Contains(res.body, "쿠키 40개를 지우라고") {
-		t.Errorf("the 431 page is not the Korean explanation")
-	}
-	for _, line := range res.Header.Values("Set-Cookie") {
-		if strings.HasPrefix(line, "sessionid=") || strings.HasPrefix(line, "lang=") {
-			t.Errorf("the answer clears what it must keep: %s", line)
+	first, second := b.get("/lab/request").body, b.get("/lab/request").body
+	from := func(body string) string {
+		for line := range strings.SplitSeq(body, "\n") {
+			if v, ok := strings.CutPrefix(line, "From: 127.0.0.1:"); ok {
+				return v
+			}
 		}
+		return ""
 	}
-	if res := b.get("/lessons/cookies"); res.StatusCode != http.StatusOK {
-		t.Fatalf("after the clearing answer: %d, want 200", res.StatusCode)
-	}
-	if st := b.state(); !st.Authenticated {
-		t.Error("the login was lost")
-	}
-	if !strings.Contains(b.get("/").body, `lang="ko"`) {
-		t.Error("the language was lost")
+	if from(first) == "" || from(first) != from(second) {
+		t.Errorf("From lines %q and %q: want the same loopback port (one kept-open connection)", from(first), from(second))
 	}
 }

@@ -64,6 +64,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)
 	r.Handle("/lab/cookie", handleLabCookie(site, s.sessions.Config().CookieName)).Methods(http.MethodPost)
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
+	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
 

@@ -7,6 +7,7 @@ package server
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -33,10 +34,17 @@ type Config struct {
 	// DefaultMaxHeaderBytes. The http.Server's own MaxHeaderBytes should
 	// be larger, or net/http answers first with its bare text.
 	MaxHeaderBytes int
-	// MaxSessions bounds the default in-memory store; default 100 000.
+	// MaxSessions bounds the default in-memory store; default 100 000. It
+	// is an error together with Deps.Sessions: bound that store instead.
+	// The default store is swept only when room is needed; a long-running
+	// caller passes its own store and runs session.RunSweeper (cmd does).
 	MaxSessions int
 	// MaxUsers bounds the default user store (sign-ups); default 10 000.
 	MaxUsers int
+	// WaitScale shortens the lessons' waits for the browser suite: every
+	// wait step and every max_age field under a minute is multiplied by it.
+	// 0 (or 1) leaves them as the lessons say, as people need them.
+	WaitScale float64
 	// BcryptCost is the password hashing cost of the default user store;
 	// default bcrypt.DefaultCost. Lower it only for tests (bcrypt.MinCost),
 	// as Django's docs suggest a fast hasher in tests.
@@ -104,6 +112,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxHeaderBytes <= 0 {
 		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
+	if deps.Sessions != nil && cfg.MaxSessions != 0 {
+		return nil, errors.New("Config.MaxSessions bounds only the default store; bound the Deps.Sessions store itself")
+	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 100_000
 	}
@@ -142,13 +153,11 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n}
 	sessCfg := cfg.Session
-	sessCfg.OnInterrupted = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st.Error(w, r, errInterrupted)
-	})
+	sessCfg.Error = st.Error // the session middleware's failures get the same pages
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
-	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName)
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName, cfg.WaitScale)
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}

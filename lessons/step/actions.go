@@ -84,6 +84,15 @@ var Actions = []ActionKind{
 <pre class="result" data-result aria-live="polite"></pre>`,
 	},
 	{
+		Name: "fetch-without-cookies", Syntax: "fetch-without-cookies PATH", Arg: ArgPath, Method: "GET", Button: true, Result: true, Drive: DriveInPage,
+		Doc:   "like `fetch`, but the browser sends no cookies (`credentials: 'omit'`): the request a brand-new browser would send, whatever this one holds",
+		Label: Text{"Send a request without cookies", "쿠키 없이 요청 보내기"},
+		Words: map[string]Text{"result": {"Response to", "응답:"}},
+		Template: `<button type="button" data-action-button data-fetch="{{.Action.Path}}" data-credentials="omit">{{.Button}}</button>
+<p class="result-label">{{.Words.result}} <code>GET {{.Action.Path}}</code></p>
+<pre class="result" data-result aria-live="polite"></pre>`,
+	},
+	{
 		Name: "visit", Syntax: "visit PATH", Arg: ArgPath, Method: "GET", Button: true, Drive: DriveNavigate,
 		Doc:      "a link to PATH (the learner leaves the lesson; the page there links back to this step)",
 		Label:    Text{"Open {path}", "{path} 열기"},

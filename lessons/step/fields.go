@@ -23,6 +23,10 @@ const (
 // each time the page is rendered.
 const RandPlaceholder = "{rand}"
 
+// LangPlaceholder as a select's Value stands for the page's language, so a
+// form that saves the language keeps the one the learner reads.
+const LangPlaceholder = "{lang}"
+
 // Field is one input of a form, from a `field:` line.
 type Field struct {
 	Name, Value, Type, Label string
@@ -71,6 +75,9 @@ func ParseField(s string) (Field, error) {
 		}
 		if len(f.Options) == 0 {
 			return fail("select has no options")
+		}
+		if f.Value == LangPlaceholder && slices.Contains(f.Options, "en") && slices.Contains(f.Options, "ko") {
+			return f, nil
 		}
 		if !slices.Contains(f.Options, f.Value) {
 			return fail("value " + strconv.Quote(f.Value) + " is not one of the options")

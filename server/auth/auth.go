@@ -243,6 +243,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 		}
 	}
 	sess.Renew()
+	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))
 	if err := a.sessions.Commit(w, r); err != nil {

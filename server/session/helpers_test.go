@@ -53,6 +53,7 @@ type view struct {
 	Events  []state.Event     `json:"events"`
 	History []state.Event     `json:"history"`
 	Cookie  string            `json:"cookie"`
+	User    string            `json:"user"`
 	Desc    *state.Session    `json:"desc"`
 	Err     string            `json:"err"`
 }
@@ -83,12 +84,10 @@ type harnessOpts struct {
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: newClock(), gate: gate{entered: make(chan *Session, 1), release: make(chan struct{})}}
-	o.store.SweepEvery = -1
 	if o.store.Now == nil {
 		o.store.Now = h.clock.Now
 	}
 	h.store = NewMemoryStore(o.store)
-	t.Cleanup(h.store.Close)
 	cfg := Config{HashKeys: [][]byte{keyA}, Now: h.clock.Now}
 	if o.cfg != nil {
 		o.cfg(&cfg)
@@ -117,18 +116,19 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 }
 
 // testMux is the tiny application the tests drive. Handlers that report a
-// view call Commit first, as template handlers do; /put-auto, /slow-put and
+// view call Describe, which commits first, as /api/state does; /put-auto, /slow-put and
 // /slow-get rely on the middleware's automatic commit.
 func testMux(m *Manager, g gate) http.Handler {
 	mux := http.NewServeMux()
 	reply := func(w http.ResponseWriter, r *http.Request) {
 		s := FromContext(r.Context())
 		v := view{}
-		if err := m.Commit(w, r); err != nil {
+		var err error
+		if v.Desc, err = m.Describe(w, r); err != nil {
 			v.Err = err.Error()
 		}
 		v.ID, v.Exists, v.Data, v.Events = s.ID(), s.Exists(), s.Data(), s.Events()
-		v.History, v.Cookie, v.Desc = s.History(), s.CookieValue(), m.Describe(s)
+		v.History, v.Cookie, v.User = s.History(), s.CookieValue(), s.User()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(v)
 	}
@@ -150,6 +150,12 @@ func testMux(m *Manager, g gate) http.Handler {
 	})
 	mux.HandleFunc("/renew", func(w http.ResponseWriter, r *http.Request) {
 		FromContext(r.Context()).Renew()
+		reply(w, r)
+	})
+	mux.HandleFunc("/login-as", func(w http.ResponseWriter, r *http.Request) {
+		s := FromContext(r.Context())
+		s.Renew()
+		s.SetUser(r.URL.Query().Get("u"))
 		reply(w, r)
 	})
 	mux.HandleFunc("/destroy", func(w http.ResponseWriter, r *http.Request) {

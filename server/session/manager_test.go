@@ -446,14 +446,14 @@ func TestDescribe(t *testing.T) {
 	if diff := cmp.Diff(want, r.view.Desc); diff != "" {
 		t.Fatalf("Describe (-want +got):\n%s", diff)
 	}
-	if h.m.Describe(nil) != nil {
-		t.Fatal("Describe(nil) != nil")
+	if _, err := h.m.Describe(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil)); err == nil {
+		t.Fatal("Describe outside the Handler: want an error")
 	}
 }
 
 func TestServerFullAnswers503(t *testing.T) {
 	h := newHarness(t, harnessOpts{store: MemoryOptions{MaxRecords: 1}})
-	h.get("/put?k=v")
+	h.get("/login-as?u=alice") // a logged-in session is never evicted
 	other := h.getWith("/put-auto?k=v")
 	if other.status != http.StatusServiceUnavailable || other.body == "ok" {
 		t.Fatalf("want 503 instead of the handler's page, got %d %q", other.status, other.body)
@@ -476,7 +476,7 @@ func TestCommitOutsideHandler(t *testing.T) {
 }
 
 func TestNewManagerValidation(t *testing.T) {
-	store := NewMemoryStore(MemoryOptions{SweepEvery: -1})
+	store := NewMemoryStore(MemoryOptions{})
 	tests := []struct {
 		name  string
 		store Store
@@ -493,6 +493,7 @@ func TestNewManagerValidation(t *testing.T) {
 		{name: "bad cookie name", store: store, cfg: Config{HashKeys: [][]byte{keyA}, CookieName: "a b"}},
 		{name: "negative idle", store: store, cfg: Config{HashKeys: [][]byte{keyA}, IdleTimeout: -1}},
 		{name: "sub-second lifetime", store: store, cfg: Config{HashKeys: [][]byte{keyA}, Lifetime: time.Millisecond}},
+		{name: "negative data bound", store: store, cfg: Config{HashKeys: [][]byte{keyA}, MaxDataBytes: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -504,7 +505,7 @@ func TestNewManagerValidation(t *testing.T) {
 				return
 			}
 			c := m.Config()
-			if c.CookieName != "sessionid" || c.IdleTimeout != 2*time.Hour || c.Lifetime != 1209600*time.Second || c.Now == nil || c.OnInterrupted == nil {
+			if c.CookieName != "sessionid" || c.IdleTimeout != 2*time.Hour || c.Lifetime != 1209600*time.Second || c.Now == nil || c.Error == nil {
 				t.Fatalf("defaults not filled: %+v", c)
 			}
 		})
@@ -513,7 +514,7 @@ func TestNewManagerValidation(t *testing.T) {
 
 func TestConfigKeysAreCopied(t *testing.T) {
 	key := bytes.Clone(keyA)
-	m, err := NewManager(NewMemoryStore(MemoryOptions{SweepEvery: -1}), Config{HashKeys: [][]byte{key}})
+	m, err := NewManager(NewMemoryStore(MemoryOptions{}), Config{HashKeys: [][]byte{key}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,5 +523,98 @@ func TestConfigKeysAreCopied(t *testing.T) {
 	m.Config().HashKeys[0][1] ^= 1
 	if _, err := m.Decode(v); err != nil {
 		t.Fatalf("caller's slices changed the live key: %v", err)
+	}
+}
+
+// TestFlushThen covers the combinations of ending a session and starting
+// another in one request (Django's flush() followed by a write or
+// cycle_key()): only something to keep, or an explicit Renew, creates the
+// new session.
+func TestFlushThen(t *testing.T) {
+	tests := []struct {
+		name      string
+		then      func(*Session)
+		wantKinds []string
+		wantLen   int
+	}{
+		{name: "nothing", then: func(*Session) {}, wantKinds: []string{state.Destroyed}},
+		{name: "renew", then: func(s *Session) { s.Renew() }, wantKinds: []string{state.Destroyed, state.Created}, wantLen: 1},
+		{name: "put then delete", then: func(s *Session) { s.Put("b", "2"); s.Delete("b") }, wantKinds: []string{state.Destroyed}},
+		{name: "renew then flush again", then: func(s *Session) { s.Renew(); s.Flush() }, wantKinds: []string{state.Destroyed}},
+		{name: "put then renew", then: func(s *Session) { s.Put("b", "2"); s.Renew() }, wantKinds: []string{state.Destroyed, state.Created}, wantLen: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			h.get("/put?a=1")
+			var events []string
+			h.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s := FromContext(r.Context())
+				s.Flush()
+				tt.then(s)
+				if err := h.m.Commit(w, r); err != nil {
+					t.Errorf("Commit: %v", err)
+				}
+				events = kinds(s.Events())
+			})).ServeHTTP(httptest.NewRecorder(), func() *http.Request {
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				req.AddCookie(&http.Cookie{Name: "sessionid", Value: h.jarValue()})
+				return req
+			}())
+			if diff := cmp.Diff(tt.wantKinds, events); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if h.store.Len() != tt.wantLen {
+				t.Fatalf("Len = %d, want %d", h.store.Len(), tt.wantLen)
+			}
+		})
+	}
+}
+
+// TestSessionsByUser: SetUser ties the record to a user, through
+// rotations, until the session ends; the store then lists it by user, and
+// a session without a user stays out of every list.
+func TestSessionsByUser(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, harnessOpts{})
+	anon := h.get("/put?k=v").view
+	if anon.User != "" {
+		t.Fatalf("anonymous session has user %q", anon.User)
+	}
+	in := h.get("/login-as?u=alice").view
+	if in.ID == anon.ID || in.User != "alice" || in.Data["k"] != "v" {
+		t.Fatalf("after login: %+v", in)
+	}
+	rec, err := h.store.Get(ctx, in.ID)
+	if err != nil || rec.UserID != "alice" {
+		t.Fatalf("stored user %q, %v", rec.UserID, err)
+	}
+	renewed := h.get("/renew").view
+	if renewed.User != "alice" {
+		t.Fatal("a rotation lost the user")
+	}
+	other := newHarness(t, harnessOpts{})
+	other.store, other.m.store = h.store, h.store
+	other.clock.Advance(time.Minute) // the phone logs in later
+	phone := other.get("/login-as?u=alice").view
+
+	list, err := h.store.ByUser(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range list {
+		got = append(got, r.ID)
+	}
+	if diff := cmp.Diff([]string{renewed.ID, phone.ID}, got); diff != "" {
+		t.Fatalf("ByUser (-want +got):\n%s", diff)
+	}
+	h.get("/flush?k=again") // log out, and start an anonymous session in the same request
+	if after := h.get("/get").view; after.Desc == nil || after.User != "" {
+		t.Fatalf("Flush kept the user: %+v", after)
+	}
+	list, _ = h.store.ByUser(ctx, "alice")
+	if len(list) != 1 || list[0].ID != phone.ID {
+		t.Fatalf("after logout, ByUser = %+v", list)
 	}
 }

@@ -119,7 +119,7 @@ func TestConcurrentRequests(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				h.store.Sweep()
+				h.store.Sweep(context.Background())
 			}
 		}
 	})

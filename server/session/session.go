@@ -19,18 +19,69 @@ type Session struct {
 
 	stored *Record           // the record as this request knows it; nil when none is stored. Its Data is unused: see data.
 	data   map[string]string // the working data, owned by this Session
-	cookie string            // the signed value the browser holds for stored
+	user   string            // the working user id; "" anonymous
+	// cookie is the session cookie value the browser holds once this
+	// response is sent, as far as it has decided so far: as received, as
+	// set, or "" when it holds none or the response clears it.
+	cookie string
 
-	clientHas bool // the browser holds a session cookie, as far as this response has decided
-	modified  bool // Put/Delete changed data since the last commit
-	renew     bool // Renew since the last commit
-	ending    bool // Flush/Destroy since the last commit
-	touched   bool // the idle clock was already moved by this request
+	change    change // what the next commit must do
+	observing bool   // Observe: only looking, so an unchanged session's idle clock stays put
 
 	events []state.Event // this request's events
+	err    error         // sticky: once a commit failed, later commits report the same
+}
 
-	err     error // sticky: once a commit failed, later commits report the same
-	errSeen bool  // err was returned to the handler by an explicit Commit
+// change is what the next commit must do with the session. It is one value
+// so that only the combinations listed here can be asked for; the handle's
+// methods move it along (put, renewed) and each commit settles it.
+type change uint8
+
+const (
+	unchanged change = iota // nothing asked: a stored session's idle clock moves, unless observing
+	settled                 // committed, nothing asked since: the next commit does nothing
+	write                   // the data changed: update the record, or create one if there is data
+	renew                   // a new id, data kept: rotate the record, or create one
+	end                     // delete the record and expire the cookie (Flush, Destroy)
+	endWrite                // end, then a new session if data was put since (Flush, then Put)
+	endRenew                // end, then a new session even if empty (Flush, then Renew)
+)
+
+// put is the change after a Put or a Delete that changed the data.
+func (c change) put() change {
+	switch c {
+	case unchanged, settled:
+		return write
+	case end:
+		return endWrite
+	}
+	return c // write, renew, endWrite and endRenew already save the data
+}
+
+// renewed is the change after a Renew.
+func (c change) renewed() change {
+	switch c {
+	case end, endWrite, endRenew:
+		return endRenew
+	}
+	return renew
+}
+
+// ends reports whether the commit deletes the stored record first.
+func (c change) ends() bool { return c == end || c == endWrite || c == endRenew }
+
+// then is what the commit does after the end (or instead of one): write,
+// renew, or settled when nothing is to be saved.
+func (c change) then() change {
+	switch c {
+	case endWrite:
+		return write
+	case endRenew:
+		return renew
+	case end:
+		return settled
+	}
+	return c
 }
 
 // ID returns the stored session's id, or "" when none is stored yet.
@@ -75,7 +126,7 @@ func (s *Session) Put(key, value string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data[key] = value
-	s.modified = true
+	s.change = s.change.put()
 }
 
 // Delete removes key. Removing the last key keeps the (empty) session: only
@@ -85,8 +136,28 @@ func (s *Session) Delete(key string) {
 	defer s.mu.Unlock()
 	if _, ok := s.data[key]; ok {
 		delete(s.data, key)
-		s.modified = true
+		s.change = s.change.put()
 	}
+}
+
+// SetUser records which user the session belongs to ("" for none), so the
+// store can list a user's sessions. The auth system calls it at login; the
+// session package knows nothing of how auth keeps the user in the data.
+// Like Put, it is a change saved at commit, and Flush clears it.
+func (s *Session) SetUser(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user != id {
+		s.user = id
+		s.change = s.change.put()
+	}
+}
+
+// User returns the user id set by SetUser (or loaded with the session).
+func (s *Session) User() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user
 }
 
 // Data returns a copy of the session data.
@@ -103,7 +174,7 @@ func (s *Session) Data() map[string]string {
 func (s *Session) Observe() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.touched = true
+	s.observing = true
 }
 
 // Renew gives the session a new id at commit, keeping its data and history
@@ -112,7 +183,7 @@ func (s *Session) Observe() {
 func (s *Session) Renew() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.renew = true
+	s.change = s.change.renewed()
 }
 
 // Flush is Django's session.flush(): the data is emptied now, and at commit
@@ -121,9 +192,8 @@ func (s *Session) Renew() {
 func (s *Session) Flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.data = map[string]string{}
-	s.ending = true
-	s.modified, s.renew = false, false
+	s.data, s.user = map[string]string{}, ""
+	s.change = end
 }
 
 // Destroy ends the session (logout): at commit the record is deleted and the

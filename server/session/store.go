@@ -3,11 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"hash/maphash"
-	"maps"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"cookielab/wasm/state"
@@ -20,262 +15,113 @@ const MaxEvents = 32
 // Record is one stored session.
 type Record struct {
 	ID       string            // 256 bits from crypto/rand, base64url without padding
+	UserID   string            // the logged-in user it belongs to; "" for an anonymous session
 	Data     map[string]string // never shared with the store: copied in and out
 	Created  time.Time
 	LastSeen time.Time
-	Deadline time.Time     // when the store may forget it: min(LastSeen+idle, Created+lifetime)
+	Deadline time.Time     // when the store forgets it: min(LastSeen+idle, Created+lifetime)
 	Events   []state.Event // this session's history (carried over on rotation), newest MaxEvents
 }
 
 // Errors a Store reports. Missing, expired and tampered sessions all end up
-// as ErrNotFound at the Manager level: a caller never learns more than
-// "there is no such session".
+// as "no session" at the Manager level: a caller never learns more than
+// that (and the event's reason).
 var (
-	ErrNotFound    = errors.New("session: not found")
-	ErrExists      = errors.New("session: id already exists")
-	ErrFull        = errors.New("session: store is full")
+	ErrNotFound = errors.New("session: not found")
+	// ErrExpired is Get's answer for a record whose Deadline has passed but
+	// that the store has not forgotten yet. The Record returned with it
+	// carries only ID, Created, LastSeen and Deadline, so the Manager can
+	// say which deadline ended it; never its data.
+	ErrExpired = errors.New("session: expired")
+	ErrExists  = errors.New("session: id already exists")
+	ErrFull    = errors.New("session: store is full")
+
 	ErrInterrupted = errors.New("session: ended by another request (for example a logout) while this one was running")
+	// ErrTooLarge: the session's data is over Config.MaxDataBytes. Nothing
+	// was saved; the request should get a 400 saying so.
+	ErrTooLarge = errors.New("session: data too large")
+	// ErrNotAdmitted wraps the error of Config.AdmitAnonymous when it
+	// refused a new anonymous session.
+	ErrNotAdmitted = errors.New("session: new session not admitted")
+	// ErrUnavailable wraps any other store failure (a database or Redis
+	// that went away): the Manager cannot tell what is stored, so it
+	// neither clears the cookie nor starts a session over it.
+	ErrUnavailable = errors.New("session: store unavailable")
 )
 
-// Store keeps session records. Implementations must be safe for concurrent
-// use and must copy Data and Events in and out.
+// Store keeps session records. server/session/storetest is its contract:
+// every implementation must pass storetest.Run, under -race.
+//
+// Implementations are safe for concurrent use, copy Data and Events in and
+// out (a caller never shares a map or slice with the store), and keep at
+// most MaxEvents events, the newest. They judge expiry with their own clock
+// and never hand out, update or touch a record at or past its Deadline.
+// An id that is not one this package generates is simply not found.
 //
 // Update and Touch never create: a record deleted by a logout in another
 // request must stay deleted, whatever a slower request still holds in memory.
+//
+// A store configured with a bound enforces it (ErrFull) and never ignores
+// it; a store that cannot enforce a bound it was given must refuse to open.
 type Store interface {
-	// Get returns the record or ErrNotFound. It may return a record past its
-	// Deadline that has not been swept yet; the Manager judges expiry.
+	// Get returns the record, ErrNotFound, or ErrExpired (see there).
 	Get(ctx context.Context, id string) (Record, error)
-	// Create stores a new record: ErrExists if the id is taken, ErrFull at capacity.
+	// Create stores a new record: ErrExists if the id is taken (even by an
+	// expired record not yet forgotten), ErrFull at capacity.
 	Create(ctx context.Context, rec Record) error
-	// Update replaces a present record; ErrNotFound if it is gone. It never re-creates.
+	// Update replaces a present, unexpired record; ErrNotFound otherwise.
+	// It never re-creates.
 	Update(ctx context.Context, rec Record) error
-	// Touch moves the idle clock; ErrNotFound if the record is gone.
+	// Touch moves the idle clock of a present, unexpired record;
+	// ErrNotFound otherwise.
 	Touch(ctx context.Context, id string, lastSeen, deadline time.Time) error
 	// Delete removes the record; deleting a missing record is not an error.
 	Delete(ctx context.Context, id string) error
-	// Len reports how many records are stored, expired-but-unswept included.
-	Len() int
+	// ByUser returns the user's live sessions, oldest (by Created) first:
+	// "your sessions", and ending them (with Delete) after a password
+	// change. Anonymous sessions are not indexed: an empty userID is an
+	// error.
+	ByUser(ctx context.Context, userID string) ([]Record, error)
+	// Sweep forgets every record at or past its Deadline and reports how
+	// many it removed. A backend whose server expires keys itself (Redis)
+	// may find little to do. RunSweeper calls it on a schedule.
+	Sweep(ctx context.Context) (int, error)
 }
 
-// MemoryOptions configures a MemoryStore. Zero values pick the defaults.
-type MemoryOptions struct {
-	MaxRecords int              // default 100000; bounds memory against session-creation floods
-	SweepEvery time.Duration    // default 1m; < 0 disables the background sweeper
-	Now        func() time.Time // default time.Now; tests inject a clock
+// errAnonymous is ByUser's answer for the empty user id.
+var errAnonymous = errors.New("session: ByUser of the anonymous user id")
+
+// Stats are a store's figures for an operator (a log line, a loopback-only
+// debug endpoint), never for learners.
+type Stats struct {
+	Sessions int    // records held, expired-but-unswept included
+	Bytes    int64  // what they take, as the store accounts it (0 if it cannot tell)
+	Evicted  uint64 // anonymous sessions evicted to make room, since start
 }
 
-const (
-	defaultMaxRecords = 100000
-	defaultSweepEvery = time.Minute
-	shardCount        = 32
-)
-
-// MemoryStore is an in-memory Store, sharded by id hash so that one shard's
-// lock (during a sweep, say) never stalls requests for the others.
-type MemoryStore struct {
-	shards [shardCount]memShard
-	seed   maphash.Seed
-	max    int
-	count  atomic.Int64
-	now    func() time.Time
-
-	stop      chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
+// StatsReporter is implemented by stores that can report Stats cheaply. It
+// is not part of Store: nothing in a request needs it, and counting is a
+// full scan in some backends.
+type StatsReporter interface {
+	Stats(ctx context.Context) (Stats, error)
 }
 
-type memShard struct {
-	mu   sync.Mutex
-	recs map[string]Record
-}
-
-var _ Store = (*MemoryStore)(nil)
-
-// NewMemoryStore returns an empty store. Unless opts.SweepEvery < 0 it
-// starts a goroutine that deletes expired records; Close stops it.
-func NewMemoryStore(opts MemoryOptions) *MemoryStore {
-	if opts.MaxRecords <= 0 {
-		opts.MaxRecords = defaultMaxRecords
-	}
-	if opts.SweepEvery == 0 {
-		opts.SweepEvery = defaultSweepEvery
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	s := &MemoryStore{
-		seed: maphash.MakeSeed(),
-		max:  opts.MaxRecords,
-		now:  opts.Now,
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
-	}
-	for i := range s.shards {
-		s.shards[i].recs = make(map[string]Record)
-	}
-	if opts.SweepEvery > 0 {
-		go s.sweeper(opts.SweepEvery)
-	} else {
-		close(s.done)
-	}
-	return s
-}
-
-// Close stops the background sweeper and waits for it. The store stays
-// usable; it just no longer forgets expired records on its own.
-func (s *MemoryStore) Close() {
-	s.closeOnce.Do(func() { close(s.stop) })
-	<-s.done
-}
-
-func (s *MemoryStore) sweeper(every time.Duration) {
-	defer close(s.done)
+// RunSweeper calls store.Sweep every interval until ctx ends, reporting
+// failures to onError (which may be nil). Whoever starts it owns it: no
+// constructor in this package starts a goroutine.
+func RunSweeper(ctx context.Context, store Store, every time.Duration, onError func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
-		case <-s.stop:
+		case <-ctx.Done():
 			return
 		case <-t.C:
-			s.Sweep()
+			if _, err := store.Sweep(ctx); err != nil && onError != nil && ctx.Err() == nil {
+				onError(err)
+			}
 		}
 	}
-}
-
-// Sweep deletes every record whose Deadline <= now and reports how many it
-// deleted. It locks one shard at a time, so requests keep flowing.
-func (s *MemoryStore) Sweep() int {
-	n := 0
-	for i := range s.shards {
-		n += s.sweepShard(&s.shards[i])
-	}
-	return n
-}
-
-func (s *MemoryStore) sweepShard(sh *memShard) int {
-	now := s.now()
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	return s.sweepLocked(sh, now)
-}
-
-func (s *MemoryStore) sweepLocked(sh *memShard, now time.Time) int {
-	n := 0
-	for id, rec := range sh.recs {
-		if !rec.Deadline.After(now) {
-			delete(sh.recs, id)
-			n++
-		}
-	}
-	s.count.Add(int64(-n))
-	return n
-}
-
-func (s *MemoryStore) shard(id string) *memShard {
-	return &s.shards[maphash.String(s.seed, id)%shardCount]
-}
-
-// Get implements Store.
-func (s *MemoryStore) Get(_ context.Context, id string) (Record, error) {
-	sh := s.shard(id)
-	sh.mu.Lock()
-	rec, ok := sh.recs[id]
-	if ok {
-		rec = copyRecord(rec)
-	}
-	sh.mu.Unlock()
-	if !ok {
-		return Record{}, ErrNotFound
-	}
-	return rec, nil
-}
-
-// Create implements Store. At capacity it sweeps the record's shard once
-// before giving up, so expired records never block new sessions for long
-// but a full store never triggers a whole-store scan per request.
-func (s *MemoryStore) Create(_ context.Context, rec Record) error {
-	if rec.ID == "" {
-		return errors.New("session: record has no id")
-	}
-	rec = copyRecord(rec)
-	sh := s.shard(rec.ID)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.recs[rec.ID]; ok {
-		return ErrExists
-	}
-	if !s.reserve() {
-		s.sweepLocked(sh, s.now())
-		if !s.reserve() {
-			return ErrFull
-		}
-	}
-	sh.recs[rec.ID] = rec
-	return nil
-}
-
-// reserve claims one slot of capacity, or reports that none is left.
-func (s *MemoryStore) reserve() bool {
-	if s.count.Add(1) > int64(s.max) {
-		s.count.Add(-1)
-		return false
-	}
-	return true
-}
-
-// Update implements Store.
-func (s *MemoryStore) Update(_ context.Context, rec Record) error {
-	rec = copyRecord(rec)
-	sh := s.shard(rec.ID)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.recs[rec.ID]; !ok {
-		return ErrNotFound
-	}
-	sh.recs[rec.ID] = rec
-	return nil
-}
-
-// Touch implements Store.
-func (s *MemoryStore) Touch(_ context.Context, id string, lastSeen, deadline time.Time) error {
-	sh := s.shard(id)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	rec, ok := sh.recs[id]
-	if !ok {
-		return ErrNotFound
-	}
-	rec.LastSeen, rec.Deadline = lastSeen, deadline
-	sh.recs[id] = rec
-	return nil
-}
-
-// Delete implements Store.
-func (s *MemoryStore) Delete(_ context.Context, id string) error {
-	sh := s.shard(id)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.recs[id]; ok {
-		delete(sh.recs, id)
-		s.count.Add(-1)
-	}
-	return nil
-}
-
-// Len implements Store.
-func (s *MemoryStore) Len() int { return int(s.count.Load()) }
-
-// copyRecord deep-copies the parts of a record a caller could mutate, so
-// the store and its callers never share a map or a slice's backing array.
-func copyRecord(rec Record) Record {
-	if rec.Data == nil {
-		rec.Data = map[string]string{}
-	} else {
-		rec.Data = maps.Clone(rec.Data)
-	}
-	rec.Events = slices.Clone(trimEvents(rec.Events))
-	return rec
 }
 
 // trimEvents keeps the newest MaxEvents events.

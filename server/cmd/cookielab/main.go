@@ -85,7 +85,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Lifetime:    *lifetime,
 			Secure:      *secure,
 		},
-		MaxSessions:    *maxSessions,
 		MaxUsers:       *maxUsers,
 		BcryptCost:     *bcryptCost,
 		ClientIPHeader: *clientIPHeader,
@@ -110,6 +109,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cfg.AuthKey = append([]byte("auth:"), cfg.Session.HashKeys[0]...)
 	}
 
+	if *maxSessions <= 0 {
+		return errors.New("-max-sessions must be positive")
+	}
 	// Listen before building the server: a bad or busy address is told at
 	// once, not after the demo passwords are hashed.
 	ln, err := net.Listen("tcp", *addr)
@@ -117,7 +119,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer ln.Close()
-	h, err := server.New(cfg, server.Deps{Logger: logger})
+	sessions := session.NewMemoryStore(session.MemoryOptions{MaxRecords: *maxSessions})
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go session.RunSweeper(sweepCtx, sessions, time.Minute, func(err error) {
+		logger.Error("sweeping sessions", "err", err)
+	})
+
+	h, err := server.New(cfg, server.Deps{Logger: logger, Sessions: sessions})
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,9 @@
     const out = button.closest('.action').querySelector('[data-result]');
     button.disabled = true;
     try {
-      const res = await fetch(button.dataset.fetch, { credentials: 'same-origin', cache: 'no-store' });
+      // data-credentials="omit": the request a brand-new browser would send.
+      const credentials = button.dataset.credentials === 'omit' ? 'omit' : 'same-origin';
+      const res = await fetch(button.dataset.fetch, { credentials, cache: 'no-store' });
       out.textContent = `HTTP ${res.status}\n\n${await res.text()}`;
     } catch (err) {
       out.textContent = String(err);

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -12,42 +11,21 @@ import (
 	"cookielab/wasm/state"
 )
 
-// Handler loads the request's session before next runs and commits it just
-// before the response's first byte (or when next returns without writing).
-// A write that lost the race with a logout is answered by
-// Config.OnInterrupted instead of next's response.
-func (m *Manager) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		s := m.load(r.Context(), h, r)
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
-		sw := &writer{rw: w, m: m, s: s, r: r}
-		if len(h) > 0 {
-			// What outer middleware set (and the load decided) survives a
-			// replaced response; what next set does not.
-			sw.saved = h.Clone()
-		}
-		next.ServeHTTP(sw, r)
-		sw.finish()
-	})
-}
-
 // Commit saves the session now and puts its Set-Cookie in w's header, so a
 // page rendered afterwards can show what was set. It is idempotent: without
 // new changes a second call does nothing. Call it before writing; the
 // middleware calls it anyway before the first byte.
 //
-// ErrInterrupted means the session was deleted (a logout in another
-// request) while this one ran: nothing was saved, the cookie is expired,
-// and the middleware will answer with Config.OnInterrupted whatever the
-// handler writes next.
+// When it fails, the middleware answers the request with Config.Error
+// whatever the handler writes next, so a handler may simply return. ErrInterrupted means the session was
+// deleted (a logout in another request) while this one ran: nothing was
+// saved and the cookie is expired.
 func (m *Manager) Commit(w http.ResponseWriter, r *http.Request) error {
 	s := FromContext(r.Context())
 	if s == nil || s.m != m {
 		return errors.New("session: Commit called outside this Manager's Handler")
 	}
-	_, err := m.commit(s, w.Header(), r, true)
-	return err
+	return m.commit(s, w.Header(), r)
 }
 
 // load finds the request's session. Any cookie that names no live session
@@ -59,7 +37,6 @@ func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Ses
 	if len(cookies) == 0 {
 		return s
 	}
-	s.clientHas = true
 	now := m.cfg.Now()
 	var rejected []state.Event
 	// Browsers may send several cookies with our name (another Path, or one
@@ -79,7 +56,6 @@ func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Ses
 	}
 	s.events = append(s.events, rejected...)
 	setCookie(h, m.clearingCookie(r))
-	s.clientHas = false
 	return s
 }
 
@@ -95,27 +71,30 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		return state.Event{Kind: state.Rejected, At: now, Reason: reason}, false, nil
 	}
 	rec, err := m.store.Get(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	switch err = storeErr(err); {
+	case errors.Is(err, ErrNotFound):
 		return state.Event{Kind: state.Rejected, At: now, ID: id, Reason: state.ReasonUnknown}, false, nil
-	}
-	if err != nil {
+	case errors.Is(err, ErrExpired):
+	case err != nil:
 		return state.Event{}, false, err
 	}
-	if !now.Before(rec.Deadline) {
-		if err := m.store.Delete(ctx, id); err != nil {
+	// The store judged expiry by its clock; this judges it by ours too.
+	if err != nil || !now.Before(rec.Deadline) {
+		if err := storeErr(m.store.Delete(ctx, id)); err != nil {
 			return state.Event{}, false, err
 		}
 		return state.Event{Kind: state.Expired, At: now, ID: id, Reason: m.expiryReason(rec)}, false, nil
 	}
 	s.data, rec.Data = rec.Data, nil // the store handed us a copy: own it
+	s.user = rec.UserID
 	s.stored = &rec
 	s.cookie = value
 	return state.Event{}, true, nil
 }
 
-// commit applies what the request did to the session since the last commit.
-// It reports whether the handler had already been told of the error, and the error.
-func (m *Manager) commit(s *Session, h http.Header, r *http.Request, explicit bool) (seen bool, err error) {
+// commit applies what the request asked of the session since the last
+// commit. A failure is sticky: every later commit reports it again.
+func (m *Manager) commit(s *Session, h http.Header, r *http.Request) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err == nil {
@@ -123,45 +102,58 @@ func (m *Manager) commit(s *Session, h http.Header, r *http.Request, explicit bo
 		ctx := context.WithoutCancel(r.Context())
 		s.err = m.save(ctx, s, h, r, m.cfg.Now())
 	}
-	if s.err == nil {
-		return false, nil
-	}
-	seen = s.errSeen
-	if explicit {
-		s.errSeen = true
-	}
-	return seen, s.err
+	return s.err
 }
 
+// save carries out s.change and settles it.
 func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
-	ended := false
-	if s.ending {
-		s.ending, ended = false, true
-		if s.stored != nil {
-			if err := m.store.Delete(ctx, s.stored.ID); err != nil {
-				return err
-			}
-			s.record(state.Destroyed, now, s.stored.ID, "", "")
-			s.stored, s.cookie = nil, ""
+	c := s.change
+	if then := c.then(); (then == write || then == renew) && dataBytes(s) > m.cfg.MaxDataBytes {
+		return ErrTooLarge // before anything, ending included: all or nothing
+	}
+	s.change = settled
+	if c.ends() {
+		if err := m.end(ctx, s, h, r, now); err != nil {
+			return err
 		}
 	}
-	renew, modified := s.renew, s.modified
-	s.renew, s.modified = false, false
-	switch {
-	case s.stored == nil:
-		if renew || modified && len(s.data) > 0 {
-			return m.create(ctx, s, h, r, now)
-		}
-		if ended && s.clientHas {
-			setCookie(h, m.clearingCookie(r))
-			s.clientHas = false
-		}
-	case renew:
+	switch c = c.then(); {
+	case c == renew:
 		return m.create(ctx, s, h, r, now)
-	case modified:
+	case c == write && s.stored == nil:
+		if len(s.data) == 0 && s.user == "" {
+			return nil // lazy: nothing to keep, so no session
+		}
+		return m.create(ctx, s, h, r, now)
+	case c == write:
 		return m.update(ctx, s, h, r, now)
-	case !s.touched:
+	case c == unchanged && s.stored != nil && !s.observing:
 		return m.touch(ctx, s, now)
+	}
+	return nil
+}
+
+// dataBytes is what Config.MaxDataBytes bounds.
+func dataBytes(s *Session) int {
+	n := len(s.user)
+	for k, v := range s.data {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
+// end deletes the stored record and expires the cookie the browser holds.
+func (m *Manager) end(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
+	if s.stored != nil {
+		if err := storeErr(m.store.Delete(ctx, s.stored.ID)); err != nil {
+			return err
+		}
+		s.record(state.Destroyed, now, s.stored.ID, "", "")
+		s.stored = nil
+	}
+	if s.cookie != "" {
+		setCookie(h, m.clearingCookie(r))
+		s.cookie = ""
 	}
 	return nil
 }
@@ -177,7 +169,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	if prev != nil {
 		// Rotating a session a logout already deleted would carry its data
 		// (a login, say) into a new record: resurrection under a new name.
-		err := m.store.Touch(ctx, prev.ID, now, m.deadline(prev.Created, now))
+		err := storeErr(m.store.Touch(ctx, prev.ID, now, m.deadline(prev.Created, now)))
 		if errors.Is(err, ErrNotFound) {
 			return m.interrupted(s, h, r, now)
 		}
@@ -185,7 +177,13 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 			return err
 		}
 	}
+	if prev == nil && s.user == "" && m.cfg.AdmitAnonymous != nil {
+		if err := m.cfg.AdmitAnonymous(r); err != nil {
+			return fmt.Errorf("%w: %w", ErrNotAdmitted, err)
+		}
+	}
 	rec := Record{
+		UserID:   s.user,
 		Data:     s.data,
 		Created:  now,
 		LastSeen: now,
@@ -206,7 +204,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 		ev.ID = rec.ID
 		rec.Events = trimEvents(append(history, ev))
-		err = m.store.Create(ctx, rec)
+		err = storeErr(m.store.Create(ctx, rec))
 		if err == nil {
 			break
 		}
@@ -215,14 +213,13 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 		}
 	}
 	if prev != nil {
-		if err := m.store.Delete(ctx, prev.ID); err != nil {
+		if err := storeErr(m.store.Delete(ctx, prev.ID)); err != nil {
 			return err
 		}
 	}
 	s.events = append(s.events, ev)
 	rec.Data = nil
 	s.stored, s.cookie = &rec, value
-	s.clientHas, s.touched = true, true
 	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
 	return nil
 }
@@ -232,10 +229,10 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 // re-created.
 func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	rec := *s.stored
-	rec.Data = s.data
+	rec.Data, rec.UserID = s.data, s.user
 	rec.LastSeen = now
 	rec.Deadline = m.deadline(rec.Created, now)
-	err := m.store.Update(ctx, rec)
+	err := storeErr(m.store.Update(ctx, rec))
 	if errors.Is(err, ErrNotFound) {
 		return m.interrupted(s, h, r, now)
 	}
@@ -250,7 +247,6 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 	}
 	rec.Data = nil
 	s.stored, s.cookie = &rec, value
-	s.touched = true
 	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
 	return nil
 }
@@ -259,21 +255,21 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 // deleted while this one ran: nothing is saved and the cookie is expired.
 func (m *Manager) interrupted(s *Session, h http.Header, r *http.Request, now time.Time) error {
 	s.record(state.Rejected, now, s.stored.ID, "", state.ReasonInterrupted)
-	s.stored, s.cookie, s.data = nil, "", map[string]string{}
+	s.stored, s.cookie, s.data, s.user = nil, "", map[string]string{}, ""
 	setCookie(h, m.clearingCookie(r))
-	s.clientHas = false
 	return ErrInterrupted
 }
 
 // touch moves the idle clock of an unchanged session. A record deleted
 // meanwhile stays deleted, and this response says nothing about it: the
-// request that deleted it already expired the cookie.
+// request that deleted it already expired the cookie. Its data is dropped
+// too, so that a later Put in this request starts an empty session rather
+// than carrying the deleted one's data (a login, say) into a new record.
 func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
 	dl := m.deadline(s.stored.Created, now)
-	err := m.store.Touch(ctx, s.stored.ID, now, dl)
-	s.touched = true
+	err := storeErr(m.store.Touch(ctx, s.stored.ID, now, dl))
 	if errors.Is(err, ErrNotFound) {
-		s.stored, s.cookie = nil, ""
+		s.stored, s.data, s.user = nil, map[string]string{}, ""
 		return nil
 	}
 	if err != nil {
@@ -283,105 +279,20 @@ func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
 	return nil
 }
 
-// writer commits the session just before the response's first byte, and
-// replaces the response when the commit failed.
-type writer struct {
-	rw    http.ResponseWriter
-	m     *Manager
-	s     *Session
-	r     *http.Request
-	saved http.Header // the header before next ran
-
-	wroteHeader bool // the final status was decided (by next or by us)
-	discard     bool // the response was replaced: drop next's writes
+// deadline is when a record seen at lastSeen may be forgotten.
+func (m *Manager) deadline(created, lastSeen time.Time) time.Time {
+	idle := lastSeen.Add(m.cfg.IdleTimeout)
+	if abs := created.Add(m.cfg.Lifetime); abs.Before(idle) {
+		return abs
+	}
+	return idle
 }
 
-func (w *writer) Header() http.Header { return w.rw.Header() }
-
-func (w *writer) WriteHeader(code int) {
-	if w.discard {
-		return
+// expiryReason says which deadline ended rec: the one that came first,
+// which is the one its Deadline was set from.
+func (m *Manager) expiryReason(rec Record) string {
+	if rec.Deadline.Before(rec.Created.Add(m.cfg.Lifetime)) {
+		return state.ReasonIdle
 	}
-	if w.wroteHeader || code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
-		// Informational responses are not the answer; a second call is
-		// net/http's to complain about.
-		w.rw.WriteHeader(code)
-		return
-	}
-	w.wroteHeader = true
-	if w.beforeWrite() {
-		w.rw.WriteHeader(code)
-	}
-}
-
-func (w *writer) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	if w.discard {
-		return len(b), nil
-	}
-	return w.rw.Write(b)
-}
-
-// Flush commits (by deciding the status) and flushes.
-func (w *writer) Flush() {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	if w.discard {
-		return
-	}
-	if f, ok := w.rw.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *writer) Unwrap() http.ResponseWriter { return w.rw }
-
-// finish commits when next wrote nothing at all.
-func (w *writer) finish() {
-	if w.wroteHeader || w.discard {
-		return
-	}
-	w.wroteHeader = true
-	w.beforeWrite()
-}
-
-// beforeWrite commits the session and reports whether next's response may
-// go out. If not, it has already written the replacement.
-func (w *writer) beforeWrite() bool {
-	seen, err := w.m.commit(w.s, w.rw.Header(), w.r, false)
-	switch {
-	case err == nil:
-		return true
-	case errors.Is(err, ErrInterrupted):
-		// Always replaced, even if next saw the error: a page that looks
-		// like success after a refused write is exactly what must not happen.
-		w.replace(w.m.cfg.OnInterrupted, true)
-	case seen:
-		return true // next was told and chose its response
-	case errors.Is(err, ErrFull):
-		w.replace(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
-			http.Error(rw, "Too many sessions right now; please try again later.", http.StatusServiceUnavailable)
-		}), false)
-	default:
-		w.replace(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
-			http.Error(rw, "The session could not be saved.", http.StatusInternalServerError)
-		}), false)
-	}
-	return false
-}
-
-// replace drops next's headers and writes, and answers with h instead.
-func (w *writer) replace(h http.Handler, expireCookie bool) {
-	w.discard = true
-	hdr := w.rw.Header()
-	clear(hdr)
-	maps.Copy(hdr, w.saved)
-	if expireCookie {
-		setCookie(hdr, w.m.clearingCookie(w.r))
-	}
-	h.ServeHTTP(w.rw, w.r)
+	return state.ReasonAbsolute
 }

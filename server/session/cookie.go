@@ -1,0 +1,59 @@
+package session
+
+import (
+	"net/http"
+	"time"
+)
+
+// sessionCookie builds the Set-Cookie for value, valid until the session's
+// absolute end. Max-Age counts what is left of the lifetime, so re-sending
+// the cookie on a write never extends it.
+func (m *Manager) sessionCookie(r *http.Request, value string, created, now time.Time) *http.Cookie {
+	left := created.Add(m.cfg.Lifetime).Sub(now) / time.Second
+	if left < 1 {
+		left = 1
+	}
+	return &http.Cookie{
+		Name:     m.cfg.CookieName,
+		Value:    value,
+		Path:     "/",
+		Expires:  now.Add(left * time.Second),
+		MaxAge:   int(left),
+		HttpOnly: true,
+		Secure:   m.cfg.Secure || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// clearingCookie expires the session cookie: Max-Age=0 plus a 1970 Expires
+// for clients that ignore Max-Age, with the attributes it was set with.
+func (m *Manager) clearingCookie(r *http.Request) *http.Cookie {
+	return &http.Cookie{
+		Name:     m.cfg.CookieName,
+		Value:    "",
+		Path:     "/",
+		Expires:  time.Unix(0, 0),
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   m.cfg.Secure || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// setCookie adds c to h, replacing any earlier Set-Cookie line for the same
+// cookie name: a response states one decision about the session cookie.
+func setCookie(h http.Header, c *http.Cookie) {
+	line := c.String()
+	if line == "" {
+		return
+	}
+	prefix := c.Name + "="
+	old := h["Set-Cookie"]
+	kept := old[:0:0]
+	for _, l := range old {
+		if len(l) < len(prefix) || l[:len(prefix)] != prefix {
+			kept = append(kept, l)
+		}
+	}
+	h["Set-Cookie"] = append(kept, line)
+}

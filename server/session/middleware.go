@@ -1,0 +1,126 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+)
+
+// ctxKey carries the *Session in a request context.
+type ctxKey struct{}
+
+// FromContext returns the request's session, or nil outside Manager.Handler.
+func FromContext(ctx context.Context) *Session {
+	s, _ := ctx.Value(ctxKey{}).(*Session)
+	return s
+}
+
+// Handler loads the request's session before next runs and commits it just
+// before the response's first byte (or when next returns without writing).
+// When that commit fails, next's response is replaced by the answer to the
+// failure: Config.Error.
+func (m *Manager) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		s := m.load(r.Context(), h, r)
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		sw := &writer{rw: w, m: m, s: s, r: r}
+		if len(h) > 0 {
+			// What outer middleware set (and the load decided) survives a
+			// replaced response; what next set does not.
+			sw.saved = h.Clone()
+		}
+		next.ServeHTTP(sw, r)
+		sw.finish()
+	})
+}
+
+// writer commits the session just before the response's first byte, and
+// replaces the response when the commit failed.
+type writer struct {
+	rw    http.ResponseWriter
+	m     *Manager
+	s     *Session
+	r     *http.Request
+	saved http.Header // the header before next ran
+
+	wroteHeader bool // the final status was decided (by next or by us)
+	discard     bool // the response was replaced: drop next's writes
+}
+
+func (w *writer) Header() http.Header { return w.rw.Header() }
+
+func (w *writer) WriteHeader(code int) {
+	if w.discard {
+		return
+	}
+	if w.wroteHeader || code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		// Informational responses are not the answer; a second call is
+		// net/http's to complain about.
+		w.rw.WriteHeader(code)
+		return
+	}
+	w.wroteHeader = true
+	if w.beforeWrite() {
+		w.rw.WriteHeader(code)
+	}
+}
+
+func (w *writer) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return len(b), nil
+	}
+	return w.rw.Write(b)
+}
+
+// Flush commits (by deciding the status) and flushes.
+func (w *writer) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return
+	}
+	if f, ok := w.rw.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *writer) Unwrap() http.ResponseWriter { return w.rw }
+
+// finish commits when next wrote nothing at all.
+func (w *writer) finish() {
+	if w.wroteHeader || w.discard {
+		return
+	}
+	w.wroteHeader = true
+	w.beforeWrite()
+}
+
+// beforeWrite commits the session and reports whether next's response may
+// go out. If not, it has already written the replacement: whenever the
+// commit failed, whether or not next saw the error from its own Commit,
+// because a page that looks like success after a refused write is exactly
+// what must not happen.
+func (w *writer) beforeWrite() bool {
+	err := w.m.commit(w.s, w.rw.Header(), w.r)
+	if err == nil {
+		return true
+	}
+	w.discard = true
+	hdr := w.rw.Header()
+	clear(hdr)
+	maps.Copy(hdr, w.saved)
+	if errors.Is(err, ErrInterrupted) {
+		// The record is gone: the browser must drop its cookie, whatever
+		// the error page does.
+		setCookie(hdr, w.m.clearingCookie(w.r))
+	}
+	w.m.cfg.Error(w.rw, w.r, err)
+	return false
+}
