@@ -85,6 +85,7 @@ type Server struct {
 	echoes   *echoStore
 	requests *requestCounter
 	clientOf func(*http.Request) string // clientKey with the configured header
+	store    session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -95,8 +96,17 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.Handler(), nil
+}
+
+// NewServer builds the server and returns it, for a caller that also
+// serves the operator's view (DebugHandler).
+func NewServer(cfg Config, deps Deps) (*Server, error) { return newServer(cfg, deps) }
+
+// Handler returns the application's handler: every route of routes.go.
+func (s *Server) Handler() http.Handler {
 	h, _ := s.handler()
-	return h, nil
+	return h
 }
 
 func newServer(cfg Config, deps Deps) (*Server, error) {
@@ -194,6 +204,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		lessons:  deps.Lessons,
 		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
 		clientOf: clientOf,
+		store:    deps.Sessions,
 		requests: &requestCounter{},
 		greeting: greeting,
 	}, nil

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +21,22 @@ func TestRun(t *testing.T) {
 	env := map[string]string{"COOKIELAB_SESSION_KEYS": strings.Repeat("ab", 32)}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "4"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "4", "-debug-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
-	line, err := bufio.NewReader(stdoutR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the start line: %v (run: %v)", err, <-done)
+	out := bufio.NewReader(stdoutR)
+	urlOf := func() string {
+		line, err := out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the start lines: %v (run: %v)", err, <-done)
+		}
+		return strings.TrimSpace(line[strings.Index(line, "http://"):])
 	}
-	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
-	go io.Copy(io.Discard, stdoutR)
+	url, debugURL := urlOf(), urlOf()
+	go io.Copy(io.Discard, out)
 
 	var res *http.Response
+	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if res, err = http.Get(url + "healthz"); err == nil {
 			break
@@ -54,6 +61,27 @@ func TestRun(t *testing.T) {
 	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("40 KiB of cookies: %d %s, want the app's 431 page", res.StatusCode, res.Header.Get("Content-Type"))
 	}
+
+	// The operator's view answers on its own loopback listener, and only there.
+	res, err = http.Get(debugURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats struct {
+		Sessions *struct{ Count int } `json:"sessions"`
+		Hashing  struct{ Slots int }  `json:"hashing"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&stats)
+	res.Body.Close()
+	if err != nil || stats.Sessions == nil || stats.Hashing.Slots != runtime.GOMAXPROCS(0) {
+		t.Errorf("GET %s: %v %+v, want the session count and one hashing slot per core", debugURL, err, stats)
+	}
+	if res, err := http.Get(url + "debug/stats"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("the public listener serves /debug/stats: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -84,6 +112,8 @@ func TestRunRejectsBadConfiguration(t *testing.T) {
 		{"address in use or invalid", []string{"-addr", "256.0.0.1:99999"}, nil, "listen"},
 		{"bcrypt cost too low", []string{"-bcrypt-cost", "3"}, nil, "-bcrypt-cost"},
 		{"bcrypt cost too high", []string{"-bcrypt-cost", "32"}, nil, "-bcrypt-cost"},
+		{"public debug address", []string{"-debug-addr", "0.0.0.0:0"}, nil, "not a loopback address"},
+		{"debug address by name", []string{"-debug-addr", "example.com:6060"}, nil, "not a loopback address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
