@@ -44,6 +44,21 @@ func refusalOf(w http.ResponseWriter, err error, throttledKey string) *refusal {
 	return rf
 }
 
+// undecided answers a form check that ended in err instead of a verdict,
+// and reports whether it did: a refusal shows the form again (again), any
+// other error goes to the error path.
+func undecided(s *site, w http.ResponseWriter, r *http.Request, err error, throttledKey string, again func(*refusal)) bool {
+	if rf := refusalOf(w, err, throttledKey); rf != nil {
+		again(rf)
+		return true
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return true
+	}
+	return false
+}
+
 func (rf *refusal) status() int {
 	if rf == nil {
 		return http.StatusOK
@@ -78,17 +93,13 @@ func handleLogin(s *site, a *auth.Auth) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form := auth.ParseLoginForm(r.PostForm)
 		next := r.PostForm.Get("next")
+		again := func(rf *refusal) { loginPage(s, w, r, form, next, rf) }
 		ok, err := a.CheckLogin(r, form)
-		if rf := refusalOf(w, err, "throttle.login"); rf != nil {
-			loginPage(s, w, r, form, next, rf)
-			return
-		}
-		if err != nil {
-			s.Error(w, r, err)
+		if undecided(s, w, r, err, "throttle.login", again) {
 			return
 		}
 		if !ok {
-			loginPage(s, w, r, form, next, nil)
+			again(nil)
 			return
 		}
 		if err := a.Login(w, r, form.GetUser()); err != nil {
@@ -135,17 +146,13 @@ func handleSignup(s *site, a *auth.Auth) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form := auth.ParseSignupForm(r.PostForm)
 		next := r.PostForm.Get("next")
+		again := func(rf *refusal) { signupPage(s, w, r, form, next, rf) }
 		ok, err := a.SignUp(w, r, form)
-		if rf := refusalOf(w, err, "throttle.signup"); rf != nil {
-			signupPage(s, w, r, form, next, rf)
-			return
-		}
-		if err != nil {
-			s.Error(w, r, err)
+		if undecided(s, w, r, err, "throttle.signup", again) {
 			return
 		}
 		if !ok {
-			signupPage(s, w, r, form, next, nil)
+			again(nil)
 			return
 		}
 		http.Redirect(w, r, auth.SafeNext(next), http.StatusSeeOther)
@@ -190,17 +197,13 @@ func handleMe(s *site) http.Handler {
 func handlePassword(s *site, a *auth.Auth) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form := auth.ParsePasswordChangeForm(r.PostForm)
+		again := func(rf *refusal) { mePage(s, w, r, form, rf) }
 		ok, err := a.CheckPasswordChange(r, form)
-		if rf := refusalOf(w, err, "throttle.password"); rf != nil {
-			mePage(s, w, r, form, rf)
-			return
-		}
-		if err != nil {
-			s.Error(w, r, err)
+		if undecided(s, w, r, err, "throttle.password", again) {
 			return
 		}
 		if !ok {
-			mePage(s, w, r, form, nil)
+			again(nil)
 			return
 		}
 		if err := a.ChangePassword(w, r, form.NewPassword1); err != nil {

@@ -209,3 +209,36 @@ func TestNoHashAndNoSessionForAClientThatLeft(t *testing.T) {
 		t.Errorf("%d sessions stored, want none for a client that left", n)
 	}
 }
+
+// TestOldPasswordGuessesAreThrottled: a borrowed session cannot guess the
+// old password on /password faster than the login form allows, and a
+// mistyped new password costs nothing.
+func TestOldPasswordGuessesAreThrottled(t *testing.T) {
+	lab := newTestLab(t)
+	b := lab.browserFrom("127.0.0.10")
+	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
+	for range 20 { // the confirmation mistyped: no hash, no count
+		res := b.post("/password", url.Values{"old_password": {"guess"}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glas"}})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("a mismatched confirmation: %d, want 200", res.StatusCode)
+		}
+	}
+	var refused *response
+	for i := range 10 {
+		res := b.post("/password", url.Values{"old_password": {fmt.Sprintf("guess-%d", i)}, "new_password1": {"looking-glass"}, "new_password2": {"looking-glass"}})
+		if res.StatusCode == http.StatusTooManyRequests {
+			refused = res
+			break
+		}
+	}
+	if refused == nil {
+		t.Fatal("10 wrong old passwords, none refused")
+	}
+	retryAfter(t, refused)
+	if !strings.Contains(refused.body, "Your password was not changed") {
+		t.Error("the refusal does not say the password is unchanged")
+	}
+	if _, err := lab.users.Authenticate(context.Background(), "alice", "wonderland"); err != nil {
+		t.Errorf("the password changed: %v", err)
+	}
+}

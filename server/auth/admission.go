@@ -67,23 +67,24 @@ func NewAdmission(opts AdmissionOptions) *Admission {
 // ErrBusy is what a BusyError is (errors.Is).
 var ErrBusy = errors.New("auth: too many logins at once")
 
+// Wait is how long a refused attempt should wait before the next, for both
+// refusals: BusyError and ThrottledError.
+type Wait struct{ RetryAfter time.Duration }
+
+// Seconds is RetryAfter as a Retry-After header and the learner's message
+// say it: whole seconds, rounded up, at least 1.
+func (w Wait) Seconds() int {
+	return max(1, int((w.RetryAfter+time.Second-1)/time.Second))
+}
+
 // BusyError says the hashing queue is full: try again after RetryAfter.
-type BusyError struct{ RetryAfter time.Duration }
+type BusyError struct{ Wait }
 
 func (e *BusyError) Error() string {
 	return fmt.Sprintf("%v; retry after %v", ErrBusy, e.RetryAfter)
 }
 
 func (e *BusyError) Is(target error) bool { return target == ErrBusy }
-
-// Seconds is RetryAfter as a Retry-After header and the learner's message
-// say it (retrySeconds).
-func (e *BusyError) Seconds() int { return retrySeconds(e.RetryAfter) }
-
-// retrySeconds is d in whole seconds, rounded up, at least 1.
-func retrySeconds(d time.Duration) int {
-	return max(1, int((d+time.Second-1)/time.Second))
-}
 
 // Do runs hash once a slot is free, in arrival order. It returns ctx's
 // error, without hashing, if ctx ends first (the client has gone), and a
@@ -186,7 +187,7 @@ func (a *Admission) waitLocked(n int) time.Duration {
 func (a *Admission) busyLocked() *BusyError {
 	a.refused++
 	wait := a.waitLocked(a.queue.Len() + a.running)
-	return &BusyError{RetryAfter: max(time.Second, wait)}
+	return &BusyError{Wait{max(time.Second, wait)}}
 }
 
 // AdmissionStats are the queue's figures for an operator.

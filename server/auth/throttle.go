@@ -103,17 +103,13 @@ func isDemoAccount(username string) bool {
 var ErrThrottled = errors.New("auth: too many attempts")
 
 // ThrottledError refuses an attempt: try again after RetryAfter.
-type ThrottledError struct{ RetryAfter time.Duration }
+type ThrottledError struct{ Wait }
 
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("%v; retry after %v", ErrThrottled, e.RetryAfter)
 }
 
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
-
-// Seconds is RetryAfter as a Retry-After header and the learner's message
-// say it (retrySeconds).
-func (e *ThrottledError) Seconds() int { return retrySeconds(e.RetryAfter) }
 
 // Attempt is one admitted attempt, drawn from its buckets; settle it once
 // with Succeeded, Failed or Abandoned.
@@ -175,7 +171,7 @@ func (a *Attempt) drawLocked(now time.Time, bs []*bucket) error {
 		d.res.CancelAt(now)
 	}
 	a.draws = nil
-	return &ThrottledError{RetryAfter: wait}
+	return &ThrottledError{Wait{wait}}
 }
 
 // Succeeded settles a login that logged in (the pair's history is
