@@ -52,10 +52,10 @@ type ActionKind struct {
 	// OtherSite: Path is on the second site (the attacker's, lesson 14),
 	// not on this one.
 	OtherSite bool
-	Fields bool   // the step's field: lines make a form
-	Button bool   // the step has a control to press (a button: line may label it)
-	Result bool   // the step shows a result text (result shows may check it)
-	Drive  Drive
+	Fields    bool // the step's field: lines make a form
+	Button    bool // the step has a control to press (a button: line may label it)
+	Result    bool // the step shows a result text (result shows may check it)
+	Drive     Drive
 	// Label is the control's default text; {path} and {seconds} are
 	// filled in. Words are other texts the control needs (see Template).
 	Label Text
