@@ -65,6 +65,9 @@ type Users struct {
 	byID   map[string]*User
 	byName map[string]string // username → id
 	nextID int
+	// backend, when set (NewUsersIn), holds the users instead of the maps
+	// above: every method reads and writes through it (backend.go).
+	backend UserBackend
 	// dummyHash is compared against when a username is unknown, so an unknown
 	// user costs the same bcrypt work as a wrong password (no timing oracle).
 	dummyHash []byte
@@ -127,6 +130,9 @@ func (s *Users) Create(username, displayName, password string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	if s.backend != nil {
+		return s.insertInBackend(username, displayName, hash)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, taken := s.byName[username]; taken {
@@ -158,6 +164,9 @@ func (s *Users) hash(password string) ([]byte, error) {
 
 // Get returns the user with the given id.
 func (s *Users) Get(id string) (User, bool) {
+	if s.backend != nil {
+		return s.getInBackend(id)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u, ok := s.byID[id]
@@ -170,6 +179,9 @@ func (s *Users) Get(id string) (User, bool) {
 // ByUsername returns the user with the given username (case-sensitive, as
 // Django's default ModelBackend is).
 func (s *Users) ByUsername(username string) (User, bool) {
+	if s.backend != nil {
+		return s.byUsernameInBackend(username)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	id, ok := s.byName[username]
@@ -181,6 +193,9 @@ func (s *Users) ByUsername(username string) (User, bool) {
 
 // All returns every user ordered by id.
 func (s *Users) All() []User {
+	if s.backend != nil {
+		return s.allInBackend()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]User, 0, len(s.byID))
@@ -235,6 +250,9 @@ func (s *Users) recordLogin(id string) (User, error) {
 }
 
 func (s *Users) update(id string, change func(*User)) (User, error) {
+	if s.backend != nil {
+		return s.updateInBackend(id, change)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.byID[id]

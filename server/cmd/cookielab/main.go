@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"cookielab/server"
+	"cookielab/server/auth"
 	"cookielab/server/session"
 )
 
@@ -61,8 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	secure := fs.Bool("secure-cookie", env("SECURE_COOKIE", "") == "true", "always mark the session cookie Secure (it is anyway when served over TLS) (COOKIELAB_SECURE_COOKIE=true)")
 	keys := fs.String("session-keys", env("SESSION_KEYS", ""), "comma-separated signing keys (hex or base64, ≥32 bytes); the first signs, all verify. Random per start when empty (COOKIELAB_SESSION_KEYS)")
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
-	maxSessions := fs.Int("max-sessions", 100_000, "most sessions kept in memory")
-	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups) kept in memory")
+	store := fs.String("store", env("STORE", "memory"), "where sessions live: "+storeUsage+" (COOKIELAB_STORE)")
+	users := fs.String("users", env("USERS", ""), "where users live: memory or sqlite:PATH; default the -store file when it is sqlite, else memory (COOKIELAB_USERS)")
+	maxSessions := fs.Int("max-sessions", 100_000, "most sessions the store keeps")
+	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups)")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -102,14 +105,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *maxSessions <= 0 {
 		return errors.New("-max-sessions must be positive")
 	}
-	sessions := session.NewMemoryStore(session.MemoryOptions{MaxRecords: *maxSessions})
+	st, err := openStores(ctx, *store, *users, *maxSessions)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("stores: " + st.desc)
+	deps := server.Deps{Logger: logger, Sessions: st.sessions}
+	if st.users != nil {
+		if deps.Users, err = auth.NewSeededUsersIn(st.users, auth.UsersOptions{MaxUsers: *maxUsers}); err != nil {
+			return fmt.Errorf("-users: %w", err)
+		}
+	}
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
-	go session.RunSweeper(sweepCtx, sessions, time.Minute, func(err error) {
+	go session.RunSweeper(sweepCtx, st.sessions, time.Minute, func(err error) {
 		logger.Error("sweeping sessions", "err", err)
 	})
 
-	h, err := server.New(cfg, server.Deps{Logger: logger, Sessions: sessions})
+	h, err := server.New(cfg, deps)
 	if err != nil {
 		return err
 	}
