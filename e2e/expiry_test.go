@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -22,14 +21,8 @@ import (
 func TestIdleExpiryShowsWithoutReload(t *testing.T) {
 	s := start(t)
 	t.Parallel()
-	h, err := server.New(server.Config{Session: session.Config{IdleTimeout: 4 * time.Second}}, server.Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
 	l := s.newLearner(t, "idle-expiry")
-	l.base = srv.URL
+	l.base = s.site(t, server.Config{Session: session.Config{IdleTimeout: 4 * time.Second}}, server.Deps{})
 
 	mark := l.logIn(t, "alice", "wonderland")
 	l.expect(t, "after login", mark, "session user alice", "user alice")

@@ -12,45 +12,37 @@ import (
 
 	"cookielab/e2e/expect"
 	"cookielab/lessons"
+	"cookielab/server"
 )
 
-// exclusive lessons end a user's other sessions (a password change, "end
-// all other sessions"), which would log out the lessons running beside them
-// as the same demo user; they run alone, after the others.
-var exclusive = map[string]bool{"many-sessions": true}
+// ownServer lessons end a user's other sessions (a password change, "end
+// all other sessions"), which would log out the lessons walking beside them
+// as the same demo user; they walk on a server of their own.
+var ownServer = map[string]bool{"many-sessions": true}
 
 // TestLessons walks every step of every lesson in English, each lesson in a
-// browser context of its own, then loads the lesson in Korean and checks
-// that it is complete.
+// fresh browser context of its own, then loads the lesson in Korean and
+// checks that it is complete. (TestRealPath walks them all in one.)
 func TestLessons(t *testing.T) {
+	t.Parallel()
 	s := start(t)
-	run := func(t *testing.T, l *lessons.Lesson) {
-		lr := s.newLearner(t, l.Slug)
-		en, err := lr.walk(t, l, l.In("en"))
-		if err != nil {
-			t.Error(err)
-		}
-		if fails := lr.korean(t, l, en); len(fails) > 0 {
-			t.Errorf("%s\n%s", strings.Join(fails, "\n"), lr.saveFailure("ko", nil, fails))
-		} else {
-			t.Logf("%s (ko): all %d steps drawn, titles and panel in Korean", l.Slug, len(l.In("ko").Steps))
-		}
-	}
-	t.Run("together", func(t *testing.T) {
-		for _, l := range s.catalog.Lessons() {
-			if exclusive[l.Slug] {
-				continue
-			}
-			t.Run(fmt.Sprintf("%02d-%s", l.Number, l.Slug), func(t *testing.T) {
-				t.Parallel()
-				run(t, l)
-			})
-		}
-	})
 	for _, l := range s.catalog.Lessons() {
-		if exclusive[l.Slug] {
-			t.Run(fmt.Sprintf("%02d-%s", l.Number, l.Slug), func(t *testing.T) { run(t, l) })
-		}
+		t.Run(fmt.Sprintf("%02d-%s", l.Number, l.Slug), func(t *testing.T) {
+			t.Parallel()
+			lr := s.newLearner(t, l.Slug)
+			if ownServer[l.Slug] {
+				lr.base = s.site(t, server.Config{}, server.Deps{})
+			}
+			en, err := lr.walk(t, l, l.In("en"))
+			if err != nil {
+				t.Error(err)
+			}
+			if fails := lr.korean(t, l, en); len(fails) > 0 {
+				t.Errorf("%s\n%s", strings.Join(fails, "\n"), lr.saveFailure("ko", nil, fails))
+			} else {
+				t.Logf("%s (ko): all %d steps drawn, titles and panel in Korean", l.Slug, len(l.In("ko").Steps))
+			}
+		})
 	}
 }
 

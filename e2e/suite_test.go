@@ -21,6 +21,9 @@ import (
 	"cookielab/e2e/browser"
 	"cookielab/lessons"
 	"cookielab/server"
+	"cookielab/server/auth"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // suite is what every test shares: one server, one browser, the lessons.
@@ -29,6 +32,9 @@ type suite struct {
 	browser *browser.Browser
 	catalog *lessons.Catalog
 	shots   string // E2E_SCREENSHOTS: keep every step's screenshot here
+	// waitScale shortens the lessons' waits (server.Config.WaitScale) on
+	// every server the suite starts: a lesson's 12-second wait takes 3.
+	waitScale float64
 
 	artifactsOnce sync.Once
 	artifacts     string
@@ -42,6 +48,9 @@ var (
 	setupErr  error  // anything else: every test fails
 	teardown  []func()
 )
+
+// suiteWaitScale is server.Config.WaitScale for the suite's servers.
+const suiteWaitScale = 0.25
 
 // panelWasm is the built panel; the server embeds what is there at build time.
 const panelWasm = "../server/web/static/panel.wasm"
@@ -92,9 +101,9 @@ func setup() {
 	if os.Getenv("E2E_SERVER_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := server.New(server.Config{}, server.Deps{Logger: logger})
+	h, err := newServer(server.Config{}, server.Deps{Logger: logger})
 	if err != nil {
-		setupErr = fmt.Errorf("server.New: %w", err)
+		setupErr = err
 		return
 	}
 	srv := httptest.NewServer(h)
@@ -113,7 +122,7 @@ func setup() {
 		return
 	}
 	teardown = append(teardown, b.Close)
-	shared = &suite{base: srv.URL, browser: b, catalog: cat, shots: os.Getenv("E2E_SCREENSHOTS")}
+	shared = &suite{base: srv.URL, browser: b, catalog: cat, shots: os.Getenv("E2E_SCREENSHOTS"), waitScale: suiteWaitScale}
 	if shared.shots != "" {
 		if err := os.MkdirAll(shared.shots, 0o755); err != nil {
 			setupErr = err
@@ -122,6 +131,38 @@ func setup() {
 	}
 	fmt.Fprintf(os.Stderr, "e2e: server %s, %s (%s), %d tabs at once; ready in %v\n",
 		srv.URL, b.Version(), path, tabs, time.Since(began).Round(time.Millisecond))
+}
+
+// newServer builds a Cookie Lab handler as the suite's servers are: waits
+// shortened (suiteWaitScale) and the demo users hashed at bcrypt's lowest
+// cost (a test needs no slow hash; Django's docs suggest the same).
+func newServer(cfg server.Config, deps server.Deps) (http.Handler, error) {
+	cfg.WaitScale = suiteWaitScale
+	if deps.Users == nil {
+		users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost})
+		if err != nil {
+			return nil, err
+		}
+		deps.Users = users
+	}
+	h, err := server.New(cfg, deps)
+	if err != nil {
+		return nil, fmt.Errorf("server.New: %w", err)
+	}
+	return h, nil
+}
+
+// site starts a server of the test's own (see newServer), stopped when
+// the test ends, and returns its base URL.
+func (s *suite) site(t testing.TB, cfg server.Config, deps server.Deps) string {
+	t.Helper()
+	h, err := newServer(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // waitHealthy polls GET /healthz until it answers ok.

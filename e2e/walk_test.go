@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -42,7 +40,7 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 	actionMark := l.tab.Net.Mark()
 	for _, st := range text.Steps {
 		began := time.Now()
-		v, fails, err := l.step(lesson.Slug, st, &actionMark)
+		v, fails, err := l.step(lesson.Slug, text.Lang, st, &actionMark)
 		if first == nil && v.Page != nil && pathOf(v.Page.URL) == "/lessons/"+lesson.Slug {
 			first = v.Page
 		}
@@ -71,7 +69,8 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 // step goes to the step, performs its action and checks what it expects.
 // actionMark is where the last action began in the network recording: a
 // step with an action moves it, a `read` step looks back to it.
-func (l *learner) step(slug string, st lessons.Step, actionMark *int) (expect.View, []string, error) {
+func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (expect.View, []string, error) {
+	st = server.ScaleWaits(st, l.s.waitScale) // the page shows the suite's shortened waits
 	wait := time.Duration(st.Action.Seconds) * time.Second
 	ctx, cancel := l.tab.Step(stepTimeout + wait)
 	defer cancel()
@@ -85,7 +84,7 @@ func (l *learner) step(slug string, st lessons.Step, actionMark *int) (expect.Vi
 		*actionMark = l.tab.Net.Mark()
 	}
 	if kind.Fields {
-		fails = append(fails, l.checkForm(ctx, st)...)
+		fails = append(fails, l.checkForm(ctx, lang, st)...)
 	}
 	if err := l.act(ctx, st, wait); err != nil {
 		return expect.View{}, fails, err
@@ -180,7 +179,7 @@ type formField struct {
 
 // checkForm checks that the step's form offers every field the lesson
 // gives, filled in as the lesson says, before the learner submits it.
-func (l *learner) checkForm(ctx context.Context, st lessons.Step) []string {
+func (l *learner) checkForm(ctx context.Context, lang string, st lessons.Step) []string {
 	var got []formField
 	err := l.tab.Eval(ctx, fmt.Sprintf(`(() => {
   const f = document.querySelector('[data-step="%d"] form');
@@ -205,6 +204,10 @@ func (l *learner) checkForm(ctx context.Context, st lessons.Step) []string {
 		case f.Type == step.FieldCheckbox:
 			if g.Checked != (f.Value == "on") {
 				fails = append(fails, fmt.Sprintf("(form): checkbox %q checked=%v, the lesson says %q", f.Name, g.Checked, f.Value))
+			}
+		case f.Value == step.LangPlaceholder:
+			if g.Value != lang {
+				fails = append(fails, fmt.Sprintf("(form): field %q = %q, want the page's language %q", f.Name, g.Value, lang))
 			}
 		case strings.Contains(f.Value, step.RandPlaceholder):
 			prefix, _, _ := strings.Cut(f.Value, step.RandPlaceholder)
@@ -237,14 +240,8 @@ func TestWalkerDoesEveryKindOfAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := server.New(server.Config{}, server.Deps{Logger: slog.New(slog.DiscardHandler), Lessons: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
 	l := s.newLearner(t, "fixture")
-	l.base = srv.URL
+	l.base = s.site(t, server.Config{}, server.Deps{Lessons: cat})
 	lesson := cat.Lessons()[0]
 	en, err := l.walk(t, lesson, lesson.In("en"))
 	if err != nil {

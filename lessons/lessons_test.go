@@ -25,6 +25,7 @@ var routes = map[string][]string{
 	"POST /lab/session":  {"key", "value"},
 	"POST /lab/cookie":   {"name", "value", "max_age", "path", "httponly", "secure", "samesite"},
 	"POST /lab/tracking": {"on"},
+	"POST /lab/reset":    {"keep_prefs"},
 	"POST /prefs":        {"lang", "theme"},
 	"GET /lab/request":   nil,
 	"GET /lab/template":  nil,

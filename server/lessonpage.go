@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,8 +106,9 @@ type fieldView struct {
 }
 
 // buildLessonPages renders every article. article is the template that
-// holds "article" (lesson.html with the layout).
-func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, sessionCookie string) (*lessonPages, error) {
+// holds "article" (lesson.html with the layout); waitScale is
+// Config.WaitScale.
+func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, sessionCookie string, waitScale float64) (*lessonPages, error) {
 	controls := map[string]*template.Template{}
 	for _, k := range step.Actions {
 		if k.Template == "" {
@@ -129,7 +132,7 @@ func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr trans
 			}
 			rand := false
 			for _, st := range t.Steps {
-				v, hasRand, err := buildStep(l.Slug, lang, st, controls, sessionCookie)
+				v, hasRand, err := buildStep(l.Slug, lang, ScaleWaits(st, waitScale), controls, sessionCookie)
 				if err != nil {
 					return nil, fmt.Errorf("lesson %s (%s) step %d: %w", l.Slug, lang, st.N, err)
 				}
@@ -148,6 +151,27 @@ func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr trans
 		}
 	}
 	return lp, nil
+}
+
+// ScaleWaits returns st with its short times multiplied by scale (see
+// Config.WaitScale): a wait rounded up, a max_age under a minute rounded
+// down (at least 1), so a cookie that expired before a wait ends still
+// does. The browser suite applies it too, to know what the page shows.
+func ScaleWaits(st lessons.Step, scale float64) lessons.Step {
+	if scale <= 0 || scale == 1 {
+		return st
+	}
+	if st.Action.Seconds > 0 {
+		st.Action.Seconds = max(1, int(math.Ceil(float64(st.Action.Seconds)*scale)))
+	}
+	fields := slices.Clone(st.Action.Fields)
+	for i, f := range fields {
+		if n, err := strconv.Atoi(f.Value); err == nil && f.Name == "max_age" && n > 0 && n < 60 {
+			fields[i].Value = strconv.Itoa(max(1, int(float64(n)*scale)))
+		}
+	}
+	st.Action.Fields = fields
+	return st
 }
 
 func buildStep(slug, lang string, st lessons.Step, controls map[string]*template.Template, sessionCookie string) (stepView, bool, error) {

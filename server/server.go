@@ -34,6 +34,10 @@ type Config struct {
 	MaxSessions int
 	// MaxUsers bounds the default user store (sign-ups); default 10 000.
 	MaxUsers int
+	// WaitScale shortens the lessons' waits for the browser suite: every
+	// wait step and every max_age field under a minute is multiplied by it.
+	// 0 (or 1) leaves them as the lessons say, as people need them.
+	WaitScale float64
 }
 
 // Deps are the parts the server is built from. A nil field gets the default:
@@ -127,7 +131,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
-	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName)
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName, cfg.WaitScale)
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}
