@@ -118,6 +118,10 @@ func validID(id string) bool {
 	return ok
 }
 
+// NewID returns a new session id, as the Manager makes them (for tests of
+// stores outside this package).
+func NewID() string { return newID() }
+
 // ValidID reports whether id has the form the Manager generates. A Store
 // outside this package uses it to refuse (Create) or not find (Get) any
 // other id, as the contract asks.

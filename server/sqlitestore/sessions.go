@@ -1,18 +1,14 @@
 package sqlitestore
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"cookielab/server/session"
-	"cookielab/wasm/state"
 )
 
 // SessionOptions configures Sessions. Zero values pick the defaults;
@@ -69,9 +65,6 @@ func (db *DB) Sessions(opts SessionOptions) (*Sessions, error) {
 	return &Sessions{db: db, max: int64(opts.MaxRecords), maxBytes: opts.MaxBytes, now: opts.Now}, nil
 }
 
-// errNotText: JSON holds text, and the store never keeps data altered.
-var errNotText = errors.New("sqlitestore: session data must be UTF-8 text")
-
 // row is a record as the table holds it.
 type row struct {
 	key, data, expire string
@@ -82,18 +75,7 @@ type row struct {
 }
 
 func toRow(rec session.Record) (row, error) {
-	data, err := marshalData(rec.Data)
-	if err != nil {
-		return row{}, err
-	}
-	evs := rec.Events
-	if len(evs) > session.MaxEvents {
-		evs = evs[len(evs)-session.MaxEvents:]
-	}
-	if evs == nil {
-		evs = []state.Event{}
-	}
-	events, err := marshal(evs)
+	data, events, err := session.TextForm(rec)
 	if err != nil {
 		return row{}, err
 	}
@@ -108,30 +90,6 @@ func toRow(rec session.Record) (row, error) {
 	}
 	r.cost = rowOverhead + int64(len(r.data)+len(r.events)+len(rec.UserID))
 	return r, nil
-}
-
-func marshalData(d map[string]string) (string, error) {
-	for k, v := range d {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return "", errNotText
-		}
-	}
-	if d == nil {
-		d = map[string]string{}
-	}
-	return marshal(d)
-}
-
-// marshal is JSON without HTML escaping, so the row reads as written
-// ("<" rather than "\u003c").
-func marshal(v any) (string, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
 
 // columns is the SELECT list scan reads.
@@ -156,14 +114,8 @@ func scan(sc scanner) (session.Record, error) {
 	if rec.LastSeen, err = parseTime(r.lastSeen); err != nil {
 		return rec, corrupt(r.key, err)
 	}
-	if err := json.Unmarshal([]byte(r.data), &rec.Data); err != nil {
+	if err := session.FromTextForm(r.data, r.events, &rec); err != nil {
 		return rec, corrupt(r.key, err)
-	}
-	if err := json.Unmarshal([]byte(r.events), &rec.Events); err != nil {
-		return rec, corrupt(r.key, err)
-	}
-	if len(rec.Events) == 0 {
-		rec.Events = nil
 	}
 	return rec, nil
 }

@@ -2,8 +2,6 @@ package sqlitestore_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,23 +176,6 @@ func TestRowReadsLikeDjangos(t *testing.T) {
 }
 
 func liveRecord(now time.Time) session.Record {
-	id := newID()
+	id := session.NewID()
 	return session.Record{ID: id, Data: map[string]string{"k": "v"}, Created: now, LastSeen: now, Deadline: now.Add(time.Hour)}
-}
-
-var idSeq struct {
-	sync.Mutex
-	n int
-}
-
-// newID returns a valid, unique session id.
-func newID() string {
-	idSeq.Lock()
-	defer idSeq.Unlock()
-	idSeq.n++
-	id := fmt.Sprintf("%042d", idSeq.n) + "A"
-	if !session.ValidID(id) {
-		panic(errors.New("newID: not a valid id: " + id))
-	}
-	return id
 }

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	keys := fs.String("session-keys", env("SESSION_KEYS", ""), "comma-separated signing keys (hex or base64, ≥32 bytes); the first signs, all verify. Random per start when empty (COOKIELAB_SESSION_KEYS)")
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
 	store := fs.String("store", env("STORE", "memory"), "where sessions live: "+storeUsage+" (COOKIELAB_STORE)")
-	users := fs.String("users", env("USERS", ""), "where users live: memory or sqlite:PATH; default the -store file when it is sqlite, else memory (COOKIELAB_USERS)")
+	users := fs.String("users", env("USERS", ""), "where users live: memory or sqlite:PATH; default the -store file when it is sqlite, memory with -store memory; required with redis (COOKIELAB_USERS)")
 	maxSessions := fs.Int("max-sessions", 100_000, "most sessions the store keeps")
 	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups)")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *maxSessions <= 0 {
 		return errors.New("-max-sessions must be positive")
 	}
-	st, err := openStores(ctx, *store, *users, *maxSessions)
+	st, err := openStores(ctx, *store, *users, *maxSessions, logger)
 	if err != nil {
 		return err
 	}

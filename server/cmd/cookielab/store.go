@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"strings"
 
 	"cookielab/server/auth"
+	"cookielab/server/redisstore"
 	"cookielab/server/session"
 	"cookielab/server/sqlitestore"
 )
@@ -31,9 +34,10 @@ func (s *stores) Close() error {
 }
 
 // openStores opens the session backend -store names and the user backend
-// -users names; an empty -users keeps the users in the -store file when it
-// is one (so sign-ups survive a restart), in memory otherwise.
-func openStores(ctx context.Context, store, users string, maxSessions int) (_ *stores, err error) {
+// -users names. An empty -users keeps the users in the -store file when it
+// is one (so sign-ups survive a restart) and in memory with the memory
+// store; with Redis it must be given.
+func openStores(ctx context.Context, store, users string, maxSessions int, logger *slog.Logger) (_ *stores, err error) {
 	st := &stores{}
 	defer func() {
 		if err != nil {
@@ -70,6 +74,22 @@ func openStores(ctx context.Context, store, users string, maxSessions int) (_ *s
 		if users == "" {
 			users = store
 		}
+	case "redis":
+		if users == "" {
+			// Users in memory would differ per instance and per start (each
+			// hashes the demo passwords anew), and a session whose user's
+			// hash differs is ended: say so rather than pick.
+			return nil, errors.New("-store redis:// needs -users: sqlite:PATH to keep the accounts in a database file that every instance on this machine shares " +
+				"(sessions in Redis, users in a database, as Django sites do), or memory for one instance whose logins end at a restart")
+		}
+		rs, err := redisstore.Open(ctx, store, redisstore.Options{MaxRecords: maxSessions})
+		if err != nil {
+			return nil, fmt.Errorf("-store: %w", err)
+		}
+		redisstore.LogTo(logger)
+		st.closers = append(st.closers, rs.Close)
+		st.sessions = rs
+		st.desc = "sessions in redis at " + redactURL(store)
 	default:
 		return nil, fmt.Errorf("-store: want %s, not %q", storeUsage, store)
 	}
@@ -97,6 +117,17 @@ func parseStore(v string) (kind, rest string) {
 		return "memory", ""
 	case strings.HasPrefix(v, "sqlite:") && len(v) > len("sqlite:"):
 		return "sqlite", strings.TrimPrefix(v, "sqlite:")
+	case strings.HasPrefix(v, "redis://") || strings.HasPrefix(v, "rediss://"):
+		return "redis", v
 	}
 	return "unknown", v
+}
+
+// redactURL hides a password in a redis:// URL, for the log.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }

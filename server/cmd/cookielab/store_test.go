@@ -199,6 +199,8 @@ func TestRunRejectsBadStores(t *testing.T) {
 		{"sqlite without a path", []string{"-store", "sqlite:"}, "-store: want"},
 		{"unwritable sqlite file", []string{"-store", "sqlite:" + filepath.Join(dir, "missing", "x.db")}, "cannot write the database file"},
 		{"unknown users", []string{"-users", "ldap://x"}, "-users: want memory or sqlite:PATH"},
+		{"redis without -users", []string{"-store", "redis://127.0.0.1:1/0"}, "needs -users"},
+		{"redis not there", []string{"-store", "redis://127.0.0.1:1/0", "-users", "memory"}, "is redis-server running?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
