@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"cookielab/server"
-	"cookielab/server/auth"
 	"cookielab/server/redisstore"
 	"cookielab/server/redisstore/redistest"
 	"cookielab/server/session"
@@ -30,9 +29,10 @@ import (
 // cluster starts n instances whose session stores newStore makes.
 func cluster(t *testing.T, n int, newStore func(t *testing.T) session.Store) []string {
 	t.Helper()
-	keys := server.Config{
-		Session: session.Config{HashKeys: [][]byte{bytes.Repeat([]byte("k"), 32)}},
-		AuthKey: bytes.Repeat([]byte("a"), 32),
+	cfg := server.Config{
+		Session:    session.Config{HashKeys: [][]byte{bytes.Repeat([]byte("k"), 32)}},
+		AuthKey:    bytes.Repeat([]byte("a"), 32),
+		BcryptCost: bcrypt.MinCost,
 	}
 	usersFile := filepath.Join(t.TempDir(), "users.db")
 	var bases []string
@@ -42,11 +42,7 @@ func cluster(t *testing.T, n int, newStore func(t *testing.T) session.Store) []s
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		users, err := auth.NewSeededUsersIn(db.Users(), auth.UsersOptions{Cost: bcrypt.MinCost})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := server.New(keys, server.Deps{Sessions: newStore(t), Users: users, Logger: slog.New(slog.DiscardHandler)})
+		h, err := server.New(cfg, server.Deps{Sessions: newStore(t), UserBackend: db.Users(), Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}

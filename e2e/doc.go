@@ -3,11 +3,18 @@
 // Package e2e is Cookie Lab's browser suite. Its tests start the real server
 // in-process and one headless Chromium, then walk every step of every lesson
 // as a learner would, clicking the real buttons and submitting the real
-// forms. After each step they check the step's expectations twice: in the
-// panel's DOM (what the learner is shown) and in the browser's real state
-// through DevTools (the whole cookie jar with its attributes, the raw
-// Set-Cookie headers of every response including redirects). A disagreement
-// between the two is a failure.
+// forms: each lesson in a fresh browser context (TestLessons), and all of
+// them in order in one browser from a dirty start (TestRealPath). After each
+// step they decide the step's expectations with package lessons/step's own
+// checks twice: on what the browser really holds, through DevTools (the
+// whole cookie jar with its attributes, the raw Set-Cookie and
+// Cookielab-Events headers of the step's responses, redirects included),
+// and on what the panel shows the learner. A disagreement is a failure.
+//
+// New to chromedp? Read first_test.go first: one test in plain chromedp,
+// with nothing of this suite's own, that opens a page, clicks, waits and
+// reads the jar through DevTools. Then learner_test.go (how the suite waits
+// for a page to settle) and walk_test.go (how it performs each kind of step).
 //
 // Run it with `go test ./e2e/ -v` once the panel is built (`make panel`).
 // Environment:
@@ -18,6 +25,7 @@
 //	E2E_SCREENSHOTS=dir  also keep a screenshot of every step, named lesson-step-lang.png
 //	E2E_TABS=n           tabs open at once (default 3)
 //	E2E_SERVER_LOG=1     show the server's log
+//	AXE_CORE=path        axe-core's axe.min.js for TestAccessibility (default: .cache/npm, where .ci/run installs it)
 //
 // The helpers it is built from live in browser (Chromium, tabs, the network
 // recorder) and expect (the expectation checks), which have tests of their own.

@@ -35,6 +35,8 @@ type learner struct {
 	tab  *browser.Tab
 	name string // for artifact folders
 	prev expect.Prev
+	// errorsSeen counts the console errors already reported.
+	errorsSeen int
 
 	artifacts string // where failures leave their files; "" means the suite's folder
 }
@@ -250,6 +252,19 @@ func check(v expect.View, exps []step.Expectation) []string {
 		fails = append(fails, "(the panel agrees with the browser): "+d)
 	}
 	return fails
+}
+
+// newErrors returns the console errors and uncaught exceptions since the
+// last call: a page a learner uses must not have any.
+func (l *learner) newErrors() []string {
+	errs := l.tab.Errors()
+	fresh := errs[min(l.errorsSeen, len(errs)):]
+	l.errorsSeen = len(errs)
+	out := make([]string, len(fresh))
+	for i, e := range fresh {
+		out[i] = "(console): " + e
+	}
+	return out
 }
 
 // expectations parses expect: lines, for the flows beyond the lessons.

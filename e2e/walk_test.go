@@ -93,7 +93,8 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 	if err != nil {
 		return v, fails, err
 	}
-	return v, append(fails, check(v, st.Expect)...), nil
+	fails = append(fails, check(v, st.Expect)...)
+	return v, append(fails, l.newErrors()...), nil
 }
 
 // goToStep makes step n of the lesson the one on screen: nothing to do when

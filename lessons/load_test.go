@@ -151,7 +151,7 @@ func TestLoadFSGood(t *testing.T) {
 				},
 				{
 					N: 2, Title: "Look",
-					Body: template.HTML("<pre><code class=\"language-go\">## not a heading: inside code\nhttp.SetCookie(w, c)\n</code></pre>\n" +
+					Body: template.HTML("<pre tabindex=\"0\"><code class=\"language-go\">## not a heading: inside code\nhttp.SetCookie(w, c)\n</code></pre>\n" +
 						"<p>See <a href=\"/lessons/cookies#top\">the next lesson</a> and <a href=\"#step-1\">a step</a>.</p>\n"),
 					Action: step.Action{Kind: "fetch", Path: "/lab/request"},
 					Expect: []step.Expectation{

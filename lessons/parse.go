@@ -30,7 +30,8 @@ func render(src string) (template.HTML, error) {
 	if err := markdown.Convert([]byte(src), &b); err != nil {
 		return "", err
 	}
-	out := b.String()
+	// A code block that scrolls sideways must be reachable by keyboard.
+	out := strings.ReplaceAll(b.String(), "<pre>", `<pre tabindex="0">`)
 	if err := checkHTML(out); err != nil {
 		return "", err
 	}
@@ -38,6 +39,13 @@ func render(src string) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(out), nil // #nosec: teacher-authored, checked above
+}
+
+// raiseHeadings moves the intro's headings up a level: "##" starts a step,
+// so the intro's sections are written "###", yet on the page they come
+// right under the lesson's h1, beside the steps (h2).
+func raiseHeadings(h template.HTML) template.HTML {
+	return template.HTML(strings.NewReplacer("<h3", "<h2", "</h3>", "</h2>", "<h4", "<h3", "</h4>", "</h3>").Replace(string(h)))
 }
 
 // stepError is an error in one step of a file.
@@ -67,6 +75,7 @@ func parseText(lang, src string) (*Text, error) {
 	if t.Intro, err = renderChecked(intro); err != nil {
 		errs = append(errs, fmt.Errorf("intro: %w", err))
 	}
+	t.Intro = raiseHeadings(t.Intro)
 	if len(sections) == 0 {
 		errs = append(errs, errors.New("no steps (each step starts with a \"## \" heading)"))
 	}

@@ -108,8 +108,9 @@ var Actions = []ActionKind{
 		Name: "wait", Syntax: "wait SECONDS", Arg: ArgSeconds, Button: true, Drive: DriveCountdown,
 		Doc:   "a countdown; the expectations hold once it reaches zero and the page is reloaded",
 		Label: Text{"Wait {seconds} seconds, then reload", "{seconds}초 기다린 뒤 새로 고침"},
+		Words: map[string]Text{"countdown": {"this page reloads in {n} s", "{n}초 뒤에 이 페이지를 새로 고침"}},
 		Template: `<a class="button" href="{{.Next}}" data-action-button data-wait="{{.Action.Seconds}}">{{.Button}}</a>
-<span class="countdown" data-countdown aria-live="polite"></span>`,
+<span class="countdown" data-countdown data-template="{{.Words.countdown}}" aria-live="polite"></span>`,
 	},
 	{
 		Name: "replay", Syntax: "replay", Button: true, Drive: DriveNavigateOrResult,

@@ -19,8 +19,9 @@ type UserBackend interface {
 	// UserByID and UserByUsername report false when there is no such user.
 	UserByID(ctx context.Context, id string) (User, bool, error)
 	UserByUsername(ctx context.Context, username string) (User, bool, error)
-	// AllUsers returns every user ordered by id.
+	// AllUsers returns every user ordered by id; CountUsers how many.
 	AllUsers(ctx context.Context) ([]User, error)
+	CountUsers(ctx context.Context) (int, error)
 	// UpdateUser applies change to the stored user as one atomic step
 	// (another process's change is never lost); ErrNoSuchUser.
 	UpdateUser(ctx context.Context, id string, change func(*User)) (User, error)
@@ -29,10 +30,13 @@ type UserBackend interface {
 }
 
 // NewUsersIn returns a user store that keeps its users in backend.
-func NewUsersIn(backend UserBackend, opts UsersOptions) *Users {
-	s := NewUsers(opts)
+func NewUsersIn(backend UserBackend, opts UsersOptions) (*Users, error) {
+	s, err := NewUsers(opts)
+	if err != nil {
+		return nil, err
+	}
 	s.backend = backend
-	return s
+	return s, nil
 }
 
 // NewSeededUsersIn returns a user store kept in backend, holding the demo
@@ -41,17 +45,21 @@ func NewUsersIn(backend UserBackend, opts UsersOptions) *Users {
 // restart makes the login page true again (and ends that account's other
 // sessions, as any password change does).
 func NewSeededUsersIn(backend UserBackend, opts UsersOptions) (*Users, error) {
-	users := NewUsersIn(backend, opts)
+	users, err := NewUsersIn(backend, opts)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
 	for _, d := range DemoAccounts {
-		_, err := users.Create(d.Username, d.DisplayName, d.Password)
+		_, err := users.Create(ctx, d.Username, d.DisplayName, d.Password)
 		if errors.Is(err, ErrUsernameTaken) {
 			// Made at an earlier start, or by another instance just now.
 			u, ok := users.ByUsername(d.Username)
 			if !ok {
 				return nil, errors.New("auth: demo account " + d.Username + " is taken but cannot be read")
 			}
-			if _, err = users.Authenticate(d.Username, d.Password); errors.Is(err, ErrInvalidLogin) {
-				_, err = users.SetPassword(u.ID, d.Password)
+			if _, err = users.Authenticate(ctx, d.Username, d.Password); errors.Is(err, ErrInvalidLogin) {
+				_, err = users.SetPassword(ctx, u.ID, d.Password)
 			} else if errors.Is(err, ErrInactive) {
 				_, err = users.SetActive(u.ID, true)
 			}
@@ -64,12 +72,13 @@ func NewSeededUsersIn(backend UserBackend, opts UsersOptions) (*Users, error) {
 }
 
 // The Users methods below are the backend side of the ones in user.go,
-// which call them when the store has a backend. Users has no context to
-// pass yet, and its readers report "no such user" rather than an error: a
-// backend that cannot answer makes the request anonymous, never a panic.
+// which call them when the store has a backend. Most of those have no
+// context to pass, and its readers report "no such user" rather than an
+// error: a backend that cannot answer makes the request anonymous, never
+// a panic.
 
-func (s *Users) insertInBackend(username, displayName string, hash []byte) (User, error) {
-	return s.backend.InsertUser(context.Background(), User{
+func (s *Users) insertInBackend(ctx context.Context, username, displayName string, hash []byte) (User, error) {
+	return s.backend.InsertUser(ctx, User{
 		Username:     username,
 		DisplayName:  displayName,
 		PasswordHash: string(hash),
@@ -98,4 +107,15 @@ func (s *Users) allInBackend() []User {
 
 func (s *Users) updateInBackend(id string, change func(*User)) (User, error) {
 	return s.backend.UpdateUser(context.Background(), id, change)
+}
+
+func (s *Users) lenInBackend() int {
+	n, _ := s.backend.CountUsers(context.Background())
+	return n
+}
+
+// deleteInBackend undoes a sign-up (Users.Delete): a failure leaves an
+// account no session knows, which the learner can log in to later.
+func (s *Users) deleteInBackend(id string) {
+	s.backend.DeleteUser(context.Background(), id)
 }

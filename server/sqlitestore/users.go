@@ -123,6 +123,13 @@ func (us Users) AllUsers(ctx context.Context) ([]auth.User, error) {
 	return out, unavailable(rows.Err())
 }
 
+// CountUsers implements auth.UserBackend.
+func (us Users) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := us.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n)
+	return n, unavailable(err)
+}
+
 // UpdateUser implements auth.UserBackend: read, change and write in one
 // transaction, so a change made meanwhile by another instance is not lost.
 func (us Users) UpdateUser(ctx context.Context, id string, change func(*auth.User)) (auth.User, error) {

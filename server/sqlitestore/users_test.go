@@ -27,12 +27,12 @@ func TestUsersSurviveReopening(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	carol, err := users.Create("carol", "Carol", "correct horse")
+	carol, err := users.Create(ctx, "carol", "Carol", "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
 	alice, _ := users.ByUsername("alice")
-	if _, err := users.SetPassword(alice.ID, "a learner changed it"); err != nil {
+	if _, err := users.SetPassword(ctx, alice.ID, "a learner changed it"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -46,10 +46,10 @@ func TestUsersSurviveReopening(t *testing.T) {
 	if err != nil {
 		t.Fatalf("seeding a file that has the demo accounts: %v", err)
 	}
-	if u, err := users.Authenticate("carol", "correct horse"); err != nil || u.ID != carol.ID || u.DisplayName != "Carol" {
+	if u, err := users.Authenticate(ctx, "carol", "correct horse"); err != nil || u.ID != carol.ID || u.DisplayName != "Carol" {
 		t.Fatalf("carol after reopening: %+v, %v", u, err)
 	}
-	if _, err := users.Authenticate("alice", "wonderland"); err != nil {
+	if _, err := users.Authenticate(ctx, "alice", "wonderland"); err != nil {
 		t.Fatalf("alice's demo password after reopening: %v", err)
 	}
 	all := users.All()
@@ -77,11 +77,11 @@ func TestUsersShared(t *testing.T) {
 		stores = append(stores, users)
 	}
 	a, b := stores[0], stores[1]
-	dave, err := a.Create("dave", "", "password one")
+	dave, err := a.Create(ctx, "dave", "", "password one")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Create("dave", "", "password two"); !errors.Is(err, auth.ErrUsernameTaken) {
+	if _, err := b.Create(ctx, "dave", "", "password two"); !errors.Is(err, auth.ErrUsernameTaken) {
 		t.Fatalf("the same username on the other instance: %v, want ErrUsernameTaken", err)
 	}
 	if u, ok := b.Get(dave.ID); !ok || u.Username != "dave" {
@@ -90,26 +90,34 @@ func TestUsersShared(t *testing.T) {
 	if _, err := b.SetActive(dave.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Authenticate("dave", "password one"); !errors.Is(err, auth.ErrInactive) {
+	if _, err := a.Authenticate(ctx, "dave", "password one"); !errors.Is(err, auth.ErrInactive) {
 		t.Fatalf("a change on one instance is not seen on the other: %v", err)
+	}
+	if a.Len() != 3 {
+		t.Fatalf("Len = %d, want the 2 demo accounts and dave", a.Len())
+	}
+	b.Delete(dave.ID) // a sign-up undone
+	if _, ok := a.Get(dave.ID); ok || a.Len() != 2 {
+		t.Fatalf("a sign-up undone on one instance is still there on the other (Len %d)", a.Len())
 	}
 	if _, ok := a.Get("not-an-id"); ok {
 		t.Fatal("Get of a malformed id found a user")
 	}
-	if _, err := a.SetPassword("999", "whatever it is"); !errors.Is(err, auth.ErrNoSuchUser) {
+	if _, err := a.SetPassword(ctx, "999", "whatever it is"); !errors.Is(err, auth.ErrNoSuchUser) {
 		t.Fatalf("SetPassword of a missing user: %v", err)
 	}
 }
 
 func TestUsersBound(t *testing.T) {
+	ctx := context.Background()
 	users, err := auth.NewSeededUsersIn(openDB(t).Users(), auth.UsersOptions{Cost: bcrypt.MinCost, MaxUsers: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := users.Create("carol", "", "password one"); err != nil {
+	if _, err := users.Create(ctx, "carol", "", "password one"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := users.Create("dave", "", "password two"); !errors.Is(err, auth.ErrTooManyUsers) {
+	if _, err := users.Create(ctx, "dave", "", "password two"); !errors.Is(err, auth.ErrTooManyUsers) {
 		t.Fatalf("a sign-up beyond the bound: %v, want ErrTooManyUsers", err)
 	}
 }

@@ -28,7 +28,7 @@ func startRun(t *testing.T, env map[string]string, args ...string) instance {
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, stdoutW, io.Discard)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "4"}, args...), func(k string) string { return env[k] }, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
 	line, err := bufio.NewReader(stdoutR).ReadString('\n')

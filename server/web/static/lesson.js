@@ -1,13 +1,17 @@
 // Cookie Lab lesson pages: one step at a time (Back/Next, arrow keys, a
 // progress bar, ?step=N in the address), the actions that need a script
-// (fetch, replay, wait), and the learner's progress. Without JavaScript the
+// (fetch, replay, wait), the learner's progress, and on the pages a step
+// sends the learner to, a way back to that step. Without JavaScript the
 // lesson reads as one page and every form still works.
 //
 // Progress lives in localStorage: it is this browser's business only and is
-// never sent to the server, unlike a cookie (lesson 4 makes the point).
+// never sent to the server, unlike a cookie (lesson 4 makes the point). A
+// step counts as done when the panel has checked it and every check held
+// (the panel's cookielab:checked event), not when Next is pressed.
 (() => {
   'use strict';
   const PROGRESS = 'cookielab.progress';
+  const LAST_STEP = 'cookielab.lastStep'; // sessionStorage: {slug, n, title, url} of the step on screen
 
   const loadProgress = () => {
     try { return JSON.parse(localStorage.getItem(PROGRESS)) || {}; } catch { return {}; }
@@ -15,15 +19,17 @@
   const markDone = (slug, n) => {
     const p = loadProgress();
     const done = new Set(p[slug] || []);
+    if (done.has(n)) return;
     done.add(n);
     p[slug] = [...done].sort((a, b) => a - b);
     try { localStorage.setItem(PROGRESS, JSON.stringify(p)); } catch { /* storage full or blocked */ }
   };
+  const doneSteps = (slug) => new Set(loadProgress()[slug] || []);
 
   // The index: "✓ 3/7" beside each lesson started.
   for (const badge of document.querySelectorAll('[data-progress-for]')) {
     const total = Number(badge.closest('[data-steps]').dataset.steps);
-    const done = (loadProgress()[badge.dataset.progressFor] || []).length;
+    const done = doneSteps(badge.dataset.progressFor).size;
     if (done > 0) {
       badge.textContent = `✓ ${Math.min(done, total)}/${total}`;
       badge.classList.toggle('done', done >= total);
@@ -31,7 +37,20 @@
   }
 
   const lesson = document.querySelector('article.lesson');
-  if (!lesson) return;
+  if (!lesson) {
+    // A page a step sent the learner to (/login, /me, …): offer the way
+    // back to that step.
+    let last = null;
+    try { last = JSON.parse(sessionStorage.getItem(LAST_STEP)); } catch { /* none */ }
+    const back = document.querySelector('[data-back-to-step]');
+    if (back && last && typeof last.url === 'string' && last.url.startsWith('/lessons/')) {
+      const a = back.querySelector('a');
+      a.href = last.url;
+      a.querySelector('[data-back-title]').textContent = last.title;
+      back.hidden = false;
+    }
+    return;
+  }
 
   // {rand} in a field: the same digits for this tab's whole visit, so a
   // step can log in with the name an earlier step signed up with.
@@ -54,46 +73,72 @@
   const stepper = lesson.querySelector('[data-stepper]');
   const bar = stepper.querySelector('[data-progress]');
   const label = stepper.querySelector('[data-step-label]');
+  const doneLabel = stepper.querySelector('[data-done-label]');
   stepper.hidden = false;
   document.body.classList.add('js-stepper');
 
+  // Progress: the bar shows the steps done, each step says whether it is.
+  const showProgress = () => {
+    const done = doneSteps(slug);
+    bar.value = done.size;
+    doneLabel.textContent = doneLabel.dataset.template.replace('{n}', done.size).replace('{total}', total);
+    for (const s of steps) s.toggleAttribute('data-done', done.has(Number(s.dataset.step)));
+    lesson.toggleAttribute('data-finished', done.size >= total);
+  };
+  document.addEventListener('cookielab:checked', (e) => {
+    const d = e.detail || {};
+    if (d.lesson === slug && d.ok === true && Number.isInteger(d.step) && d.step >= 1 && d.step <= total) {
+      markDone(slug, d.step);
+      showProgress();
+    }
+  });
+
+  // The six-step diagram of lesson 5 (or any drawing with [data-lc]
+  // parts): the parts the current step is about are highlighted; a step
+  // names them in a [data-lc-now="1 2"] element of its text.
+  const lcParts = [...lesson.querySelectorAll('svg [data-lc]')];
+  const highlight = (stepEl) => {
+    if (lcParts.length === 0) return;
+    const now = stepEl.querySelector('[data-lc-now]');
+    const on = new Set(now ? now.dataset.lcNow.split(/\s+/) : []);
+    for (const g of lcParts) g.classList.toggle('active', on.has(g.dataset.lc));
+  };
+
   const show = (n, focus) => {
     current = Math.min(Math.max(n, 1), total);
-    for (const s of steps) s.toggleAttribute('data-current', Number(s.dataset.step) === current);
-    bar.value = current;
+    const stepEl = steps[current - 1];
+    for (const s of steps) s.toggleAttribute('data-current', s === stepEl);
     label.textContent = label.dataset.template.replace('{n}', current).replace('{total}', total);
     const url = new URL(location.href);
     url.searchParams.set('step', current);
     url.hash = '';
     history.replaceState(history.state, '', url);
-    // Switching language or theme, or dismissing the notice, keeps the place.
-    for (const input of document.querySelectorAll('header.site input[name=next], .notice input[name=next]')) {
+    // Switching language or theme, the notice, the reset: all keep the place.
+    for (const input of document.querySelectorAll('header.site input[name=next], .notice input[name=next], form[data-reset] input[name=next]')) {
       input.value = url.pathname + url.search;
     }
+    // The way back from the panel (on a phone it is below the lesson).
+    for (const a of document.querySelectorAll('[data-to-step]')) a.href = `#step-${current}`;
+    const title = `${document.querySelector('article.lesson h1').textContent} · ${stepEl.querySelector('h2').textContent.trim()}`;
+    try { sessionStorage.setItem(LAST_STEP, JSON.stringify({ slug, n: current, title, url: url.pathname + url.search })); } catch { /* blocked */ }
+    highlight(stepEl);
     if (focus) {
-      const h = steps[current - 1].querySelector('h3');
+      const h = stepEl.querySelector('h2');
       h.tabIndex = -1;
       h.focus({ preventScroll: true });
       stepper.scrollIntoView({ block: 'start' });
     }
   };
 
-  const move = (delta) => {
-    if (delta > 0) markDone(slug, current);
-    show(current + delta, true);
-  };
-
   lesson.addEventListener('click', (e) => {
     const nav = e.target.closest('a[data-prev], a[data-next]');
     if (nav) {
       e.preventDefault();
-      move(nav.hasAttribute('data-next') ? 1 : -1);
+      show(current + (nav.hasAttribute('data-next') ? 1 : -1), true);
       return;
     }
     const action = e.target.closest('[data-action-button]');
     if (!action) return;
-    const step = Number(action.closest('[data-step]').dataset.step);
-    markDone(slug, step);
     if (action.dataset.fetch) {
       e.preventDefault();
       runFetch(action);
@@ -106,25 +151,20 @@
     }
   });
 
-  lesson.addEventListener('submit', (e) => {
-    const step = e.target.closest('[data-step]');
-    if (step) markDone(slug, Number(step.dataset.step));
-  });
-
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     if (e.target.closest('input, textarea, select, [contenteditable]')) return;
-    if (e.key === 'ArrowRight') move(1);
-    else if (e.key === 'ArrowLeft') move(-1);
+    if (e.key === 'ArrowRight') show(current + 1, true);
+    else if (e.key === 'ArrowLeft') show(current - 1, true);
   });
 
-  // fetch: a real GET with this browser's cookies; the response text shows
-  // in the step, and the panel is asked to look again.
+  // fetch: a real GET with this browser's cookies (or, with
+  // data-credentials="omit", none); the response text shows in the step,
+  // and the panel is asked to look again.
   const runFetch = async (button) => {
     const out = button.closest('.action').querySelector('[data-result]');
     button.disabled = true;
     try {
-      // data-credentials="omit": the request a brand-new browser would send.
       const credentials = button.dataset.credentials === 'omit' ? 'omit' : 'same-origin';
       const res = await fetch(button.dataset.fetch, { credentials, cache: 'no-store' });
       out.textContent = `HTTP ${res.status}\n\n${await res.text()}`;
@@ -159,7 +199,9 @@
     location.assign(button.dataset.next);
   };
 
-  // wait: count down, then reload this step.
+  // wait: count down, then reload this step. The countdown says what it
+  // counts (the page's reload), since the panel may be counting down a
+  // cookie's expiry beside it.
   const wait = (link) => {
     const out = link.parentElement.querySelector('[data-countdown]');
     let left = Number(link.dataset.wait);
@@ -169,12 +211,13 @@
         location.assign(link.href);
         return;
       }
-      out.textContent = `${left}s`;
+      out.textContent = out.dataset.template.replace('{n}', left);
       left -= 1;
       setTimeout(tick, 1000);
     };
     tick();
   };
 
+  showProgress();
   show(current, false);
 })();

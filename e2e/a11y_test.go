@@ -1,0 +1,76 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"cookielab/server"
+)
+
+// axeCore finds axe-core's axe.min.js: $AXE_CORE, else where .ci/run's
+// `npm install` puts it. Outside CI a missing copy skips the test.
+func axeCore(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("AXE_CORE"), "../.cache/npm/node_modules/axe-core/axe.min.js"} {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b)
+		}
+	}
+	const why = "axe-core is not installed: npm install --prefix .cache/npm axe-core (or set AXE_CORE=path/to/axe.min.js)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true and " + why)
+	}
+	t.Skip(why)
+	return ""
+}
+
+// TestAccessibility runs axe-core on the pages a learner meets, in both
+// languages and both themes, wide and phone-sized; every finding fails.
+func TestAccessibility(t *testing.T) {
+	t.Parallel()
+	axe := axeCore(t)
+	s := start(t)
+	l := s.newLearner(t, "a11y")
+	l.base = s.site(t, server.Config{}, server.Deps{})
+	pages := []string{"/", "/lessons/http-is-stateless", "/lessons/sessions?step=4", "/lessons/login?step=4", "/login", "/signup", "/lab/template", "/no-such-page"}
+	for _, v := range []struct {
+		lang, theme string
+		width       int64
+	}{{"en", "light", 1280}, {"ko", "dark", 390}} {
+		l.do(t, "set "+v.lang+" "+v.theme, func(ctx context.Context) error {
+			for name, value := range map[string]string{"lang": v.lang, "theme": v.theme} {
+				if err := l.tab.SetCookie(ctx, network.SetCookieParams{Name: name, Value: value, URL: l.base + "/", Path: "/"}); err != nil {
+					return err
+				}
+			}
+			return l.tab.Do(ctx, chromedp.EmulateViewport(v.width, 900))
+		})
+		for _, path := range pages {
+			var found []string
+			l.do(t, "axe "+path, func(ctx context.Context) error {
+				if err := l.open(ctx, path); err != nil {
+					return err
+				}
+				if err := l.tab.Do(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+					return fmt.Errorf("load axe-core: %w", err)
+				}
+				return l.tab.Eval(ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
+  r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "))))`, &found)
+			})
+			if len(found) > 0 {
+				t.Errorf("%s (%s, %s, %dpx): %d axe findings:\n  %s", path, v.lang, v.theme, v.width, len(found), strings.Join(found, "\n  "))
+			}
+		}
+	}
+}
