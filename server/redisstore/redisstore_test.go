@@ -229,3 +229,9 @@ func TestKeysRedisExpiredItself(t *testing.T) {
 		t.Fatalf("Stats = %+v, want the 2 new sessions", st)
 	}
 }
+
+// BenchmarkRedisPaths: the store on a redis-server of its own on loopback
+// (appendfsync always, so every write waits for the disk).
+func BenchmarkRedisPaths(b *testing.B) {
+	storetest.BenchPaths(b, open(b, redistest.Start(b), redisstore.Options{}))
+}

@@ -95,8 +95,6 @@ func toRow(rec session.Record) (row, error) {
 // columns is the SELECT list scan reads.
 const columns = `session_key, session_data, expire_date, user_id, created, last_seen, events`
 
-type scanner interface{ Scan(dest ...any) error }
-
 // scan reads one row of columns.
 func scan(sc scanner) (session.Record, error) {
 	var r row
@@ -129,7 +127,7 @@ func (s *Sessions) Get(ctx context.Context, id string) (session.Record, error) {
 	if !session.ValidID(id) {
 		return session.Record{}, session.ErrNotFound
 	}
-	rec, err := scan(s.db.sql.QueryRowContext(ctx, `SELECT `+columns+` FROM django_session WHERE session_key = ?`, id))
+	rec, err := scan(s.db.queryRow(ctx, nil, `SELECT `+columns+` FROM django_session WHERE session_key = ?`, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return session.Record{}, session.ErrNotFound
@@ -154,7 +152,7 @@ func (s *Sessions) Create(ctx context.Context, rec session.Record) error {
 		return session.ErrFull // would not fit in an empty store: evict no one for it
 	}
 	return unavailable(s.db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO django_session (session_key, session_data, expire_date, user_id, created, last_seen, events, cost)
+		res, err := s.db.execIn(ctx, tx, `INSERT INTO django_session (session_key, session_data, expire_date, user_id, created, last_seen, events, cost)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_key) DO NOTHING`,
 			r.key, r.data, r.expire, r.user, r.created, r.lastSeen, r.events, r.cost)
 		if err != nil {
@@ -182,14 +180,14 @@ func (s *Sessions) Update(ctx context.Context, rec session.Record) error {
 	now := formatTime(s.now())
 	return unavailable(s.db.write(ctx, func(tx *sql.Tx) error {
 		var old int64
-		err := tx.QueryRowContext(ctx, `SELECT cost FROM django_session WHERE session_key = ? AND expire_date > ?`, r.key, now).Scan(&old)
+		err := s.db.queryRow(ctx, tx, `SELECT cost FROM django_session WHERE session_key = ? AND expire_date > ?`, r.key, now).Scan(&old)
 		if errors.Is(err, sql.ErrNoRows) {
 			return session.ErrNotFound // deleted (a logout) or expired: never re-created
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE django_session SET session_data = ?, expire_date = ?, user_id = ?, created = ?, last_seen = ?, events = ?, cost = ?
+		if _, err := s.db.execIn(ctx, tx, `UPDATE django_session SET session_data = ?, expire_date = ?, user_id = ?, created = ?, last_seen = ?, events = ?, cost = ?
 			WHERE session_key = ?`, r.data, r.expire, r.user, r.created, r.lastSeen, r.events, r.cost, r.key); err != nil {
 			return err
 		}
@@ -228,7 +226,7 @@ func (s *Sessions) ByUser(ctx context.Context, userID string) ([]session.Record,
 	if userID == "" {
 		return nil, errors.New("sqlitestore: ByUser of the anonymous user id")
 	}
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+columns+` FROM django_session
+	rows, err := s.db.query(ctx, `SELECT `+columns+` FROM django_session
 		WHERE user_id = ? AND expire_date > ? ORDER BY created, rowid`, userID, formatTime(s.now()))
 	if err != nil {
 		return nil, unavailable(err)
@@ -271,13 +269,13 @@ func (s *Sessions) withinBounds(ctx context.Context, tx *sql.Tx, except string) 
 	now := formatTime(s.now())
 	for {
 		var n, size int64
-		if err := tx.QueryRowContext(ctx, `SELECT sessions, bytes FROM session_totals WHERE id = 1`).Scan(&n, &size); err != nil {
+		if err := s.db.queryRow(ctx, tx, `SELECT sessions, bytes FROM session_totals WHERE id = 1`).Scan(&n, &size); err != nil {
 			return err
 		}
 		if n <= s.max && size <= s.maxBytes {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM django_session WHERE rowid =
+		res, err := s.db.execIn(ctx, tx, `DELETE FROM django_session WHERE rowid =
 			(SELECT rowid FROM django_session WHERE expire_date <= ? AND session_key <> ? ORDER BY expire_date LIMIT 1)`, now, except)
 		if err != nil {
 			return err
@@ -285,7 +283,7 @@ func (s *Sessions) withinBounds(ctx context.Context, tx *sql.Tx, except string) 
 		if gone, _ := res.RowsAffected(); gone == 1 {
 			continue
 		}
-		res, err = tx.ExecContext(ctx, `DELETE FROM django_session WHERE rowid =
+		res, err = s.db.execIn(ctx, tx, `DELETE FROM django_session WHERE rowid =
 			(SELECT rowid FROM django_session WHERE user_id IS NULL AND session_key <> ? ORDER BY last_seen, rowid LIMIT 1)`, except)
 		if err != nil {
 			return err
@@ -293,7 +291,7 @@ func (s *Sessions) withinBounds(ctx context.Context, tx *sql.Tx, except string) 
 		if gone, _ := res.RowsAffected(); gone == 0 {
 			return session.ErrFull // only logins (and this row) left: refuse, never evict a login
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE session_totals SET evicted = evicted + 1 WHERE id = 1`); err != nil {
+		if _, err := s.db.execIn(ctx, tx, `UPDATE session_totals SET evicted = evicted + 1 WHERE id = 1`); err != nil {
 			return err
 		}
 	}
@@ -303,7 +301,7 @@ func (s *Sessions) withinBounds(ctx context.Context, tx *sql.Tx, except string) 
 func (s *Sessions) Stats(ctx context.Context) (session.Stats, error) {
 	var st session.Stats
 	var evicted int64
-	err := s.db.sql.QueryRowContext(ctx, `SELECT sessions, bytes, evicted FROM session_totals WHERE id = 1`).Scan(&st.Sessions, &st.Bytes, &evicted)
+	err := s.db.queryRow(ctx, nil, `SELECT sessions, bytes, evicted FROM session_totals WHERE id = 1`).Scan(&st.Sessions, &st.Bytes, &evicted)
 	st.Evicted = uint64(evicted)
 	return st, unavailable(err)
 }
@@ -315,7 +313,7 @@ func (s *Sessions) Inspect(ctx context.Context, id string) (session.StoredForm, 
 		return session.StoredForm{}, session.ErrNotFound
 	}
 	var r row
-	err := s.db.sql.QueryRowContext(ctx, `SELECT `+columns+`, cost FROM django_session WHERE session_key = ?`, id).
+	err := s.db.queryRow(ctx, nil, `SELECT `+columns+`, cost FROM django_session WHERE session_key = ?`, id).
 		Scan(&r.key, &r.data, &r.expire, &r.user, &r.created, &r.lastSeen, &r.events, &r.cost)
 	if errors.Is(err, sql.ErrNoRows) {
 		return session.StoredForm{}, session.ErrNotFound

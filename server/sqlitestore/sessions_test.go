@@ -30,3 +30,13 @@ func TestSessionsContract(t *testing.T) {
 		return s
 	})
 }
+
+// BenchmarkSQLitePaths: the store on a file in the test's temporary folder
+// (synchronous=FULL, so every write waits for the disk).
+func BenchmarkSQLitePaths(b *testing.B) {
+	s, err := openDB(b).Sessions(sqlitestore.SessionOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchPaths(b, s)
+}

@@ -38,6 +38,7 @@ type DB struct {
 	// writeMu lets one of this process's writes at a time ask SQLite for
 	// its write lock; the others wait here, without SQLite's polling.
 	writeMu sync.Mutex
+	stmts   sync.Map // query → *sql.Stmt (see prepared)
 }
 
 // busyTimeout is how long a write waits for another process's lock.
@@ -109,12 +110,67 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (db *DB) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	res, err := db.sql.ExecContext(ctx, query, args...)
+	res, err := db.execIn(ctx, nil, query, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
 }
+
+// prepared returns query prepared, once per DB (database/sql prepares it
+// again on each connection that runs it): the driver would otherwise parse
+// the SQL at every call, which is most of what a one-row query costs.
+// With tx it is the transaction's copy.
+func (db *DB) prepared(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	st, ok := db.stmts.Load(query)
+	if !ok {
+		prep, err := db.sql.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		var loaded bool
+		if st, loaded = db.stmts.LoadOrStore(query, prep); loaded {
+			prep.Close()
+		}
+	}
+	if tx != nil {
+		return tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+	}
+	return st.(*sql.Stmt), nil
+}
+
+// execIn, queryRow and query run a prepared statement, in tx when it is
+// not nil.
+func (db *DB) execIn(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := db.prepared(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) scanner {
+	st, err := db.prepared(ctx, tx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, nil, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// errRow is a row that could not be asked for.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // unavailable marks a failure of the database itself (the driver's or
 // database/sql's errors) as the store being unavailable: a 503 with

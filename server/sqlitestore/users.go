@@ -52,20 +52,20 @@ func lastLogin(u auth.User) sql.NullString {
 func (us Users) InsertUser(ctx context.Context, u auth.User, max int) (auth.User, error) {
 	err := us.db.write(ctx, func(tx *sql.Tx) error {
 		var taken bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM auth_user WHERE username = ?)`, u.Username).Scan(&taken); err != nil {
+		if err := us.db.queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM auth_user WHERE username = ?)`, u.Username).Scan(&taken); err != nil {
 			return err
 		}
 		if taken {
 			return auth.ErrUsernameTaken
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n); err != nil {
+		if err := us.db.queryRow(ctx, tx, `SELECT count(*) FROM auth_user`).Scan(&n); err != nil {
 			return err
 		}
 		if n >= max {
 			return auth.ErrTooManyUsers
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO auth_user (password, last_login, username, display_name, is_active, date_joined) VALUES (?, ?, ?, ?, ?, ?)`,
+		res, err := us.db.execIn(ctx, tx, `INSERT INTO auth_user (password, last_login, username, display_name, is_active, date_joined) VALUES (?, ?, ?, ?, ?, ?)`,
 			u.PasswordHash, lastLogin(u), u.Username, u.DisplayName, u.IsActive, formatTime(u.DateJoined))
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ func (us Users) UserByUsername(ctx context.Context, username string) (auth.User,
 }
 
 func (us Users) one(ctx context.Context, query string, arg any) (auth.User, bool, error) {
-	u, err := scanUser(us.db.sql.QueryRowContext(ctx, query, arg))
+	u, err := scanUser(us.db.queryRow(ctx, nil, query, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return auth.User{}, false, nil
 	}
@@ -107,7 +107,7 @@ func (us Users) one(ctx context.Context, query string, arg any) (auth.User, bool
 
 // AllUsers implements auth.UserBackend.
 func (us Users) AllUsers(ctx context.Context) ([]auth.User, error) {
-	rows, err := us.db.sql.QueryContext(ctx, `SELECT `+userColumns+` FROM auth_user ORDER BY id`)
+	rows, err := us.db.query(ctx, `SELECT `+userColumns+` FROM auth_user ORDER BY id`)
 	if err != nil {
 		return nil, unavailable(err)
 	}
@@ -126,7 +126,7 @@ func (us Users) AllUsers(ctx context.Context) ([]auth.User, error) {
 // CountUsers implements auth.UserBackend.
 func (us Users) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := us.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n)
+	err := us.db.queryRow(ctx, nil, `SELECT count(*) FROM auth_user`).Scan(&n)
 	return n, unavailable(err)
 }
 
@@ -136,7 +136,7 @@ func (us Users) UpdateUser(ctx context.Context, id string, change func(*auth.Use
 	var u auth.User
 	err := us.db.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM auth_user WHERE id = ?`, id))
+		u, err = scanUser(us.db.queryRow(ctx, tx, `SELECT `+userColumns+` FROM auth_user WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNoSuchUser
 		}
@@ -145,7 +145,7 @@ func (us Users) UpdateUser(ctx context.Context, id string, change func(*auth.Use
 		}
 		change(&u)
 		u.ID = id // the id is the row's: a change cannot move it
-		_, err = tx.ExecContext(ctx, `UPDATE auth_user SET password = ?, last_login = ?, username = ?, display_name = ?, is_active = ?, date_joined = ? WHERE id = ?`,
+		_, err = us.db.execIn(ctx, tx, `UPDATE auth_user SET password = ?, last_login = ?, username = ?, display_name = ?, is_active = ?, date_joined = ? WHERE id = ?`,
 			u.PasswordHash, lastLogin(u), u.Username, u.DisplayName, u.IsActive, formatTime(u.DateJoined), id)
 		return err
 	})
