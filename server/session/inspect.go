@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"time"
 )
 
@@ -30,4 +32,29 @@ type Inspector interface {
 	// its Deadline stays until it is swept, and the lesson says so), or
 	// ErrNotFound when nothing is stored under id. It changes nothing.
 	Inspect(ctx context.Context, id string) (StoredForm, error)
+}
+
+// StoredForm commits the request's session (see Commit) and then returns
+// how the store holds it: the learner's own record, found by the id this
+// request's own cookie carried or this response set, never another. ok
+// is false when no session is stored (anonymous, ended, expired) or the
+// store cannot show its form. Like Describe, committing first keeps it
+// true to the response: after a logout there is nothing to show.
+func (m *Manager) StoredForm(w http.ResponseWriter, r *http.Request) (form StoredForm, ok bool, err error) {
+	if err := m.Commit(w, r); err != nil {
+		return StoredForm{}, false, err
+	}
+	in, can := m.store.(Inspector)
+	id := FromContext(r.Context()).ID()
+	if !can || id == "" {
+		return StoredForm{}, false, nil
+	}
+	form, err = in.Inspect(r.Context(), id)
+	switch err = storeErr(err); {
+	case errors.Is(err, ErrNotFound):
+		return StoredForm{}, false, nil // ended by another request meanwhile
+	case err != nil:
+		return StoredForm{}, false, err
+	}
+	return form, true, nil
 }

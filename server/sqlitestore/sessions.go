@@ -328,7 +328,7 @@ func (s *Sessions) Inspect(ctx context.Context, id string) (session.StoredForm, 
 	return session.StoredForm{
 		Backend: "sqlite",
 		Where:   "table django_session in " + s.db.path,
-		Command: fmt.Sprintf("sqlite3 %s \"SELECT * FROM django_session WHERE session_key = '%s'\"", s.db.path, id),
+		Command: fmt.Sprintf("sqlite3 %q \"SELECT * FROM django_session WHERE session_key = '%s'\"", s.db.path, id),
 		Fields: []session.StoredField{
 			{Name: "session_key", Value: r.key},
 			{Name: "session_data", Value: r.data},
