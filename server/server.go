@@ -56,6 +56,10 @@ type Config struct {
 	// Throttle shapes the login and sign-up buckets (auth.NewThrottle's
 	// defaults when zero).
 	Throttle auth.ThrottleOptions
+	// AnonymousPerMinute is how many new anonymous sessions one client may
+	// start a minute (and at once); default 120, so a class behind one
+	// address can still start its carts together.
+	AnonymousPerMinute int
 	// ClientIPHeader, when set, names the header a trusted reverse proxy
 	// puts the client's address in (X-Real-IP, X-Forwarded-For). Off by
 	// default: the client is the connection's remote address, since
@@ -121,6 +125,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	if cfg.AnonymousPerMinute <= 0 {
+		cfg.AnonymousPerMinute = 120
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}
@@ -169,6 +176,17 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	anon := newBudget(cfg.AnonymousPerMinute, 20_000, deps.Now)
+	if sessCfg.AdmitAnonymous == nil {
+		// One client may start only so many anonymous sessions a minute:
+		// a flood from one address cannot fill the store for everyone.
+		sessCfg.AdmitAnonymous = func(r *http.Request) error {
+			if ok, wait := anon.take(clientKey(r, cfg.ClientIPHeader)); !ok {
+				return &notAdmittedError{wait: wait}
+			}
+			return nil
+		}
+	}
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // Session keys owned by the auth system, as in Django. Keys starting with
@@ -134,7 +135,7 @@ func (a *Auth) resolve(sess *session.Session) (User, bool) {
 	stored, _ := sess.Get(SessionHashKey)
 	if !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
 		// The password changed since this session logged in: end it.
-		sess.Flush()
+		sess.End(contract.ReasonPasswordChanged)
 		return User{}, false
 	}
 	return u, true
@@ -239,7 +240,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	if id, ok := sess.Get(SessionUserKey); ok {
 		stored, _ := sess.Get(SessionHashKey)
 		if id != u.ID || !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
-			sess.Flush()
+			sess.End(contract.ReasonOtherUser)
 		}
 	}
 	sess.Renew()
