@@ -75,6 +75,11 @@ type Deps struct {
 	Users    *auth.Users
 	Lessons  *lessons.Catalog
 	Now      func() time.Time
+
+	// UserBackend, when set and Users is not, is where the default user
+	// store keeps its users (the SQLite file of -store sqlite:PATH), seeded
+	// with the demo accounts like the in-memory default.
+	UserBackend auth.UserBackend
 }
 
 // Server holds the application's parts; routes.go hands each handler the
@@ -192,12 +197,19 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	// Hashing the demo passwords is the slow part of starting (seconds
 	// under -race): only once everything else has been checked.
 	if deps.Users == nil {
-		users, err := auth.NewSeededUsers(auth.UsersOptions{
+		opts := auth.UsersOptions{
 			MaxUsers:  cfg.MaxUsers,
 			Now:       deps.Now,
 			Cost:      cfg.BcryptCost,
 			Admission: auth.NewAdmission(cfg.Hashing),
-		})
+		}
+		seed := auth.NewSeededUsers
+		if deps.UserBackend != nil {
+			seed = func(opts auth.UsersOptions) (*auth.Users, error) {
+				return auth.NewSeededUsersIn(deps.UserBackend, opts)
+			}
+		}
+		users, err := seed(opts)
 		if err != nil {
 			return nil, fmt.Errorf("seeding users: %w", err)
 		}
