@@ -5,7 +5,8 @@ GO     ?= go
 ADDR   ?= 127.0.0.1:8080
 STATIC := server/web/static
 GOROOT := $(shell $(GO) env GOROOT)
-WASM_SOURCES := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod
+# The panel is built from wasm/ and the packages it shares with the server.
+WASM_SOURCES := $(shell find wasm lessons/step -name '*.go' -not -name '*_test.go') go.mod
 
 .PHONY: run cluster test panel vet test-wasm test-go bench clean
 
@@ -64,9 +65,11 @@ test-wasm:
 test-go:
 	$(GO) test -race -timeout 25m ./...
 
-## bench: the session read and read+write paths against a bare handler
+## bench: the session read and read+write paths of each store, and the
+## whole handler (a lesson page, GET /api/state, a session write), each
+## against a bare handler in the same run
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/
+	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/sqlitestore/ ./server/redisstore/ ./server/
 
 clean:
 	rm -f $(STATIC)/panel.wasm $(STATIC)/panel.wasm.gz $(STATIC)/panel.wasm.br $(STATIC)/wasm_exec.js
