@@ -373,7 +373,7 @@ func (s *Store) Inspect(ctx context.Context, id string) (session.StoredForm, err
 		return session.StoredForm{}, session.ErrNotFound
 	}
 	form := session.StoredForm{
-		Backend: "redis",
+		Backend: s.Backend(),
 		Where:   "key " + key + " in redis at " + s.addr,
 		Command: "HGETALL " + key,
 		TTL:     ttl.Val(),
@@ -394,3 +394,6 @@ type slogPrintf struct{ l *slog.Logger }
 func (p slogPrintf) Printf(ctx context.Context, format string, v ...any) {
 	p.l.WarnContext(ctx, "redis client: "+strings.TrimSpace(fmt.Sprintf(format, v...)))
 }
+
+// Backend names this kind of store: "redis".
+func (s *Store) Backend() string { return "redis" }

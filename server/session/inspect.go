@@ -22,6 +22,16 @@ type StoredForm struct {
 	TTL time.Duration
 }
 
+// Backend names the kind of store a Manager keeps sessions in ("memory",
+// "sqlite", "redis"), for a page that says where sessions live: a store
+// reports it through a Backend method, and any other is "custom".
+func (m *Manager) Backend() string {
+	if b, ok := m.store.(interface{ Backend() string }); ok {
+		return b.Backend()
+	}
+	return "custom"
+}
+
 // StoredField is one column or hash field, its value as the backend holds it.
 type StoredField struct{ Name, Value string }
 

@@ -17,7 +17,7 @@ func (s *MemoryStore) Inspect(_ context.Context, id string) (StoredForm, error) 
 		return StoredForm{}, ErrNotFound
 	}
 	return StoredForm{
-		Backend: "memory",
+		Backend: s.Backend(),
 		Where:   "this process's memory (lost when it stops)",
 		Fields: []StoredField{
 			{"id", hex.EncodeToString(snap.id[:])},
@@ -29,3 +29,6 @@ func (s *MemoryStore) Inspect(_ context.Context, id string) (StoredForm, error) 
 		},
 	}, nil
 }
+
+// Backend names this kind of store: "memory".
+func (s *MemoryStore) Backend() string { return "memory" }

@@ -326,7 +326,7 @@ func (s *Sessions) Inspect(ctx context.Context, id string) (session.StoredForm, 
 		user = r.user.String
 	}
 	return session.StoredForm{
-		Backend: "sqlite",
+		Backend: s.Backend(),
 		Where:   "table django_session in " + s.db.path,
 		Command: fmt.Sprintf("sqlite3 %q \"SELECT * FROM django_session WHERE session_key = '%s'\"", s.db.path, id),
 		Fields: []session.StoredField{
@@ -341,3 +341,6 @@ func (s *Sessions) Inspect(ctx context.Context, id string) (session.StoredForm, 
 		},
 	}, nil
 }
+
+// Backend names this kind of store: "sqlite".
+func (s *Sessions) Backend() string { return "sqlite" }
