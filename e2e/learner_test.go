@@ -35,13 +35,25 @@ type learner struct {
 	tab  *browser.Tab
 	name string // for artifact folders
 	prev expect.Prev
+	// errorsSeen counts the console errors already reported.
+	errorsSeen int
+	// second is the learner's other browser (in-another-browser steps);
+	// closers close what the walk opened.
+	second  *learner
+	closers []func()
 
 	artifacts string // where failures leave their files; "" means the suite's folder
 }
 
 func (s *suite) newLearner(t testing.TB, name string) *learner {
 	t.Helper()
-	return &learner{s: s, base: s.base, tab: s.newTab(t), name: name}
+	l := &learner{s: s, base: s.base, tab: s.newTab(t), name: name}
+	t.Cleanup(func() {
+		for _, c := range l.closers {
+			c()
+		}
+	})
+	return l
 }
 
 // probe is what settle polls: a cheap look at the page.
@@ -250,6 +262,19 @@ func check(v expect.View, exps []step.Expectation) []string {
 		fails = append(fails, "(the panel agrees with the browser): "+d)
 	}
 	return fails
+}
+
+// newErrors returns the console errors and uncaught exceptions since the
+// last call: a page a learner uses must not have any.
+func (l *learner) newErrors() []string {
+	errs := l.tab.Errors()
+	fresh := errs[min(l.errorsSeen, len(errs)):]
+	l.errorsSeen = len(errs)
+	out := make([]string, len(fresh))
+	for i, e := range fresh {
+		out[i] = "(console): " + e
+	}
+	return out
 }
 
 // expectations parses expect: lines, for the flows beyond the lessons.

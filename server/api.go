@@ -20,7 +20,7 @@ import (
 // Set-Cookie lines: a cookie that named no session is cleared here too).
 // Asking does not count as activity: the session's idle clock stays where
 // it was.
-func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore, now func() time.Time) http.Handler {
+func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore, clientOf func(*http.Request) string, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
@@ -39,7 +39,7 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			st.Events = []state.Event{}
 		}
 		if nonce := r.URL.Query().Get("echo"); contract.ValidNonce(nonce) {
-			if e, ok := echoes.take(nonce); ok {
+			if e, ok := echoes.take(nonce, sess.ID(), clientOf(r)); ok {
 				st.Echo = &e
 			}
 		}

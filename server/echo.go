@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"context"
 	"net/http"
 	"slices"
@@ -20,62 +21,115 @@ import (
 // nonce, and GET /api/state?echo=NONCE hands them over once. Nothing is
 // kept for a request without a nonce, and no cookie is involved.
 
-// echoStore keeps echoes for a short time, bounded in number: the oldest
-// goes first when it is full.
+// echoStore keeps echoes for a short time, each bound to whoever made it:
+// the session the response left (its id), or for a response that left
+// none, the client (clientKey). Only that session, or that client, can
+// collect it: a nonce seen by someone else is worth nothing to them.
+//
+// It is bounded twice: per client (a flood from one client, even one that
+// starts a new session with every request, evicts only its own echoes) and
+// in total; the oldest go first.
 type echoStore struct {
-	now func() time.Time
-	ttl time.Duration
-	max int
+	now       func() time.Time
+	ttl       time.Duration
+	max       int
+	perClient int
 
-	mu    sync.Mutex
-	byKey map[string]echoEntry
-	order []string // insertion order, for eviction
+	mu       sync.Mutex
+	byNonce  map[string]*echoEntry
+	order    list.List             // every entry, oldest first
+	byClient map[string]*list.List // each client's entries, oldest first
 }
 
 type echoEntry struct {
+	nonce   string
+	owner   string // "s:" + session id, or "c:" + client
+	client  string
 	echo    state.Echo
 	expires time.Time
+	el, cel *list.Element // in order, in byClient[client]
 }
 
-func newEchoStore(now func() time.Time, ttl time.Duration, max int) *echoStore {
-	return &echoStore{now: now, ttl: ttl, max: max, byKey: map[string]echoEntry{}}
+func newEchoStore(now func() time.Time, ttl time.Duration, max, perClient int) *echoStore {
+	return &echoStore{now: now, ttl: ttl, max: max, perClient: perClient,
+		byNonce: map[string]*echoEntry{}, byClient: map[string]*list.List{}}
 }
 
-func (s *echoStore) put(nonce string, e state.Echo) {
+// echoOwner is who may collect an echo: the session, else the client.
+func echoOwner(sessionID, client string) string {
+	if sessionID != "" {
+		return "s:" + sessionID
+	}
+	return "c:" + client
+}
+
+// put keeps e under nonce for owner (echoOwner), made by client. A nonce
+// already kept for someone else is left alone: nobody overwrites another's
+// echo by reusing its nonce.
+func (s *echoStore) put(nonce, owner, client string, e state.Echo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	// Drop expired and surplus entries from the front of the queue.
-	for len(s.order) > 0 {
-		first, ok := s.byKey[s.order[0]]
-		if ok && len(s.byKey) < s.max && first.expires.After(now) {
-			break
+	for front := s.order.Front(); front != nil && !front.Value.(*echoEntry).expires.After(now); front = s.order.Front() {
+		s.removeLocked(front.Value.(*echoEntry))
+	}
+	if old, ok := s.byNonce[nonce]; ok {
+		if old.owner != owner {
+			return
 		}
-		delete(s.byKey, s.order[0])
-		s.order = s.order[1:]
+		s.removeLocked(old)
 	}
-	if _, dup := s.byKey[nonce]; !dup {
-		s.order = append(s.order, nonce)
+	if mine := s.byClient[client]; mine != nil && mine.Len() >= s.perClient {
+		s.removeLocked(mine.Front().Value.(*echoEntry))
 	}
-	s.byKey[nonce] = echoEntry{echo: e, expires: now.Add(s.ttl)}
+	if len(s.byNonce) >= s.max {
+		s.removeLocked(s.order.Front().Value.(*echoEntry))
+	}
+	en := &echoEntry{nonce: nonce, owner: owner, client: client, echo: e, expires: now.Add(s.ttl)}
+	en.el = s.order.PushBack(en)
+	mine := s.byClient[client]
+	if mine == nil {
+		mine = list.New()
+		s.byClient[client] = mine
+	}
+	en.cel = mine.PushBack(en)
+	s.byNonce[nonce] = en
 }
 
-// take returns the echo kept under nonce and forgets it.
-func (s *echoStore) take(nonce string) (state.Echo, bool) {
+func (s *echoStore) removeLocked(en *echoEntry) {
+	delete(s.byNonce, en.nonce)
+	s.order.Remove(en.el)
+	mine := s.byClient[en.client]
+	mine.Remove(en.cel)
+	if mine.Len() == 0 {
+		delete(s.byClient, en.client)
+	}
+}
+
+// take returns the echo kept under nonce and forgets it, if the requester
+// (its session id, "" for none, and its client) is the one it was kept for.
+func (s *echoStore) take(nonce, sessionID, client string) (state.Echo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.byKey[nonce]
+	en, ok := s.byNonce[nonce]
 	if !ok {
 		return state.Echo{}, false
 	}
-	delete(s.byKey, nonce)
-	if i := slices.Index(s.order, nonce); i >= 0 {
-		s.order = slices.Delete(s.order, i, i+1)
+	if en.owner != "c:"+client && (sessionID == "" || en.owner != "s:"+sessionID) {
+		return state.Echo{}, false // not theirs: left for its owner
 	}
-	if !e.expires.After(s.now()) {
+	s.removeLocked(en)
+	if !en.expires.After(s.now()) {
 		return state.Echo{}, false
 	}
-	return e.echo, true
+	return en.echo, true
+}
+
+// Len reports how many echoes are kept, for an operator.
+func (s *echoStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.byNonce)
 }
 
 // EventsHeader names the session events a response caused, in order
@@ -95,6 +149,7 @@ type traceWriter struct {
 	now     func() time.Time
 	trace   *trace
 	nonce   string // "" when the request carried none
+	client  string // clientKey of the request
 	written bool
 }
 
@@ -117,7 +172,11 @@ func (w *traceWriter) WriteHeader(code int) {
 			e := snapshot(h, w.r, w.trace.sess, w.now())
 			e.Status = code
 			e.Location = h.Get("Location")
-			w.echoes.put(w.nonce, e)
+			sid := ""
+			if w.trace.sess != nil {
+				sid = w.trace.sess.ID() // committed by now: the session the browser will present next
+			}
+			w.echoes.put(w.nonce, echoOwner(sid, w.client), w.client, e)
 		}
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -135,7 +194,7 @@ func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // withEcho starts the request's trace and finishes it (traceWriter); a
 // request that carries a valid nonce (a form field of a state-changing
 // request, or the header on any) leaves its echo.
-func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.Handler {
+func withEcho(echoes *echoStore, now func() time.Time, clientOf func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := &trace{}
 		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
@@ -147,7 +206,7 @@ func withEcho(echoes *echoStore, now func() time.Time, next http.Handler) http.H
 			nonce = r.PostForm.Get(contract.EchoField)
 		}
 		if contract.ValidNonce(nonce) {
-			tw.nonce = nonce
+			tw.nonce, tw.client = nonce, clientOf(r)
 		}
 		next.ServeHTTP(tw, r)
 		if !tw.written {

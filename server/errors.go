@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
 
+	"cookielab/server/auth"
 	"cookielab/server/session"
 )
 
@@ -17,12 +20,22 @@ type httpError struct {
 	status int
 	key    string
 	args   []any
+	hint   string // an optional second message key: what did not happen
 }
 
 func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
 
 func badRequest(key string, args ...any) error {
 	return &httpError{status: http.StatusBadRequest, key: key, args: args}
+}
+
+// notDone says, for the routes that change an account, what a session that
+// could not be saved left undone (auth.Login, SignUp and ChangePassword
+// save the session before anything else takes effect).
+var notDone = map[string]string{
+	"/login":    "error.full.login",
+	"/signup":   "error.full.signup",
+	"/password": "error.full.password",
 }
 
 // errInterrupted is what a request gets when its session write lost the race
@@ -33,15 +46,32 @@ var errInterrupted = &httpError{status: http.StatusBadRequest, key: "error.400.i
 // translated message page, and logs only internal failures.
 func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
+	var busy *auth.BusyError
+	var throttled *auth.ThrottledError
+	var notAdmitted *notAdmittedError
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, session.ErrInterrupted):
 		he = errInterrupted
+	case errors.As(err, &notAdmitted):
+		he = &httpError{status: http.StatusTooManyRequests, key: "error.429.sessions", args: []any{"n", notAdmitted.seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(notAdmitted.seconds()))
 	case errors.Is(err, session.ErrTooLarge):
 		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
 	case errors.Is(err, session.ErrFull):
-		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full"}
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.full", hint: notDone[r.URL.Path]}
 		w.Header().Set("Retry-After", session.RetryFull)
+	case errors.As(err, &busy):
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.busy", args: []any{"n", busy.Seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(busy.Seconds()))
+	case errors.As(err, &throttled):
+		he = &httpError{status: http.StatusTooManyRequests, key: "error.429", args: []any{"n", throttled.Seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// The client has gone; nobody reads this, but the log should not
+		// call it an internal error.
+		s.log.Info("client gone", "method", r.Method, "path", r.URL.Path)
+		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.gone"}
 	case errors.Is(err, session.ErrUnavailable):
 		s.log.Error("session store", "method", r.Method, "path", r.URL.Path, "err", err)
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.store"}
@@ -61,6 +91,9 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError
 	pg := s.newPage(r)
 	pg.Title = pg.T("error.title")
 	hint := ""
+	if he.hint != "" {
+		hint = pg.T(he.hint)
+	}
 	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
 		hint = pg.T("error.logout_get")
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -403,7 +404,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	if st := phone.state(); st.Authenticated {
 		t.Errorf("the other session survived the password change")
 	}
-	if _, err := lab.users.Authenticate("alice", "looking-glass"); err != nil {
+	if _, err := lab.users.Authenticate(context.Background(), "alice", "looking-glass"); err != nil {
 		t.Errorf("the new password does not work: %v", err)
 	}
 	if res := lab.browser().post("/password", url.Values{}); res.StatusCode != http.StatusFound {
@@ -533,30 +534,31 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 // TestActionEcho: a POST that carries a nonce leaves its Set-Cookie lines
-// and events for the panel to collect once.
+// and events for the panel to collect once, as the panel does: on the page
+// the POST led to.
 func TestActionEcho(t *testing.T) {
 	lab := newTestLab(t)
 	b := lab.browser()
 	const nonce, nonce2 = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	collect := func(nonce, kind, cookieAttr string) {
+		t.Helper()
+		st := b.get("/api/state?echo=" + nonce)
+		if !strings.Contains(st.body, `"echo":`) || !strings.Contains(st.body, `"kind":"`+kind+`"`) || !strings.Contains(st.body, cookieAttr) {
+			t.Errorf("echo %s: %s", nonce, st.body)
+		}
+		if again := b.get("/api/state?echo=" + nonce); strings.Contains(again.body, `"echo":`) {
+			t.Errorf("echo %s handed out twice", nonce)
+		}
+	}
 	b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}, "_echo": {nonce}})
+	collect(nonce, state.Created, "HttpOnly")
 	b.post("/logout", url.Values{"_echo": {nonce2}})
 	// Only the panel's nonce form is kept: anything else is no nonce.
 	b.post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}, "_echo": {"n0nce-0123456789abcdef"}})
 	if st := b.get("/api/state?echo=n0nce-0123456789abcdef"); strings.Contains(st.body, `"echo":`) {
 		t.Errorf("an echo was kept under a nonce the panel never makes: %s", st.body)
 	}
-
-	for _, tt := range []struct {
-		nonce, kind, cookieAttr string
-	}{{nonce, state.Created, "HttpOnly"}, {nonce2, state.Destroyed, "Max-Age=0"}} {
-		st := b.get("/api/state?echo=" + tt.nonce)
-		if !strings.Contains(st.body, `"echo":`) || !strings.Contains(st.body, `"kind":"`+tt.kind+`"`) || !strings.Contains(st.body, tt.cookieAttr) {
-			t.Errorf("echo %s: %s", tt.nonce, st.body)
-		}
-		if again := b.get("/api/state?echo=" + tt.nonce); strings.Contains(again.body, `"echo":`) {
-			t.Errorf("echo %s handed out twice", tt.nonce)
-		}
-	}
+	collect(nonce2, state.Destroyed, "Max-Age=0")
 }
 
 func TestPreferences(t *testing.T) {

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -58,6 +59,7 @@ func (c *clock) Advance(d time.Duration) {
 type testLab struct {
 	t     *testing.T
 	srv   *httptest.Server
+	app   *Server
 	store *session.MemoryStore
 	users *auth.Users
 	clock *clock
@@ -74,19 +76,40 @@ func newTestLab(t *testing.T) *testLab {
 
 func newTestLabWith(t *testing.T, cat *lessons.Catalog) *testLab {
 	t.Helper()
+	return newTestLabOpts(t, labOptions{lessons: cat})
+}
+
+// labOptions change a test lab's parts from the defaults.
+type labOptions struct {
+	lessons     *lessons.Catalog // default fixtureLessons
+	cfg         Config
+	maxSessions int                   // bound of the store; default its own
+	hashing     auth.AdmissionOptions // the user store's admission
+}
+
+func newTestLabOpts(t *testing.T, o labOptions) *testLab {
+	t.Helper()
+	if o.lessons == nil {
+		cat, err := lessons.LoadFS(fixtureLessons)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.lessons = cat
+	}
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store := session.NewMemoryStore(session.MemoryOptions{Now: clk.Now})
-	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now})
+	store := session.NewMemoryStore(session.MemoryOptions{Now: clk.Now, MaxRecords: o.maxSessions})
+	users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost, Now: clk.Now, Admission: auth.NewAdmission(o.hashing)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Config{}, Deps{Sessions: store, Users: users, Lessons: cat, Now: clk.Now})
+	app, err := newServer(o.cfg, Deps{Sessions: store, Users: users, Lessons: o.lessons, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, _ := app.handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testLab{t: t, srv: srv, store: store, users: users, clock: clk}
+	return &testLab{t: t, srv: srv, app: app, store: store, users: users, clock: clk}
 }
 
 // browser is a client with a real cookie jar that does not follow
@@ -106,6 +129,19 @@ func (l *testLab) browser() *browser {
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// browserFrom is a browser whose connections come from ip, another
+// loopback address (all of 127.0.0.0/8 is this machine), so the server sees
+// another client.
+func (l *testLab) browserFrom(ip string) *browser {
+	b := l.browser()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = d.DialContext
+	b.c.Transport = tr
+	l.t.Cleanup(tr.CloseIdleConnections)
+	return b
 }
 
 // response is a read response.

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -67,11 +68,26 @@ func handleLabSession(s *site) http.Handler {
 	})
 }
 
+// The learner's jar is capped, so their own browser never sends more than
+// the server reads (DefaultMaxHeaderBytes; beyond it every page is a 431):
+// a new lab cookie is refused once the cookies the request carries, plus
+// it, would pass maxJarCookies or maxJarBytes of Cookie header. 8 KiB is a
+// quarter of the header limit, and well under what browsers keep for a
+// site (Chromium: 180 cookies of up to 4 KiB each). Deleting is always
+// allowed: it is the way out.
+const (
+	maxJarCookies = 40
+	maxJarBytes   = 8 << 10
+)
+
 // handleLabCookie handles "POST /lab/cookie": a cookie of the learner's own
 // with the attributes they chose; max_age=0 deletes it.
 func handleLabCookie(s *site, sessionCookie string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := labCookie(r.PostForm, sessionCookie)
+		if err == nil && c.MaxAge >= 0 {
+			err = roomInJar(r, c)
+		}
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -80,6 +96,40 @@ func handleLabCookie(s *site, sessionCookie string) http.Handler {
 		back(w, r)
 	})
 }
+
+// roomInJar refuses c when the cookies this request carries, with c added,
+// would pass the jar's cap. c counts as new even if a cookie of that name
+// is sent already: with another Path, the browser keeps both.
+func roomInJar(r *http.Request, c *http.Cookie) error {
+	n, size := sentCookies(r)
+	if n+1 > maxJarCookies || size+len("; ")+len(c.Name)+len("=")+len(c.Value) > maxJarBytes {
+		return badRequest("error.400.cookie_jar_full", "n", n, "bytes", size, "max", maxJarCookies, "maxbytes", maxJarBytes)
+	}
+	return nil
+}
+
+// sentCookies counts the cookies of r's Cookie header (however many lines
+// it came in) and the header's size in bytes.
+func sentCookies(r *http.Request) (n, size int) {
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			if strings.TrimSpace(part) != "" {
+				n++
+			}
+		}
+		if size > 0 {
+			size += len("; ")
+		}
+		size += len(line)
+	}
+	return n, size
+}
+
+// labPaths are the Paths a lab cookie may have: both are sent to
+// /lab/cookie (so roomInJar sees every lab cookie the browser holds) and to
+// /lab/reset (which deletes at each of them, the browser never saying a
+// cookie's path).
+var labPaths = []string{"/", "/lab"}
 
 // labCookie validates the cookie form. Each rule's message says what is
 // allowed, because a learner typed it.
@@ -103,6 +153,9 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 		return r < 0x20 || r >= 0x7f || r == ';'
 	}) {
 		return nil, badRequest("error.400.cookie_path")
+	}
+	if !slices.Contains(labPaths, c.Path) {
+		return nil, badRequest("error.400.cookie_path_unseen")
 	}
 	if ma := v.Get("max_age"); ma != "" {
 		n, err := strconv.Atoi(ma)
@@ -133,7 +186,7 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 // ends (a logout, if logged in) and every cookie the request carried is
 // deleted, except the preference cookies when keep_prefs is on. The
 // browser never tells the server a cookie's path, so each is deleted at
-// both paths the playground uses (/ and /lab).
+// every path a lab cookie may have (labPaths).
 func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.Logout(r)
@@ -144,7 +197,7 @@ func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
 				continue
 			}
 			seen[c.Name] = true
-			for _, path := range []string{"/", "/lab"} {
+			for _, path := range labPaths {
 				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
 			}
 		}

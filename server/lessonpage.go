@@ -32,7 +32,7 @@ type lessonKey struct {
 // {rand} digits go; they are drawn per request.
 type lessonPage struct {
 	title string
-	html  []byte
+	html  string
 	rand  bool
 }
 
@@ -49,12 +49,12 @@ func (lp *lessonPages) page(slug, lang string, n int) *lessonPage {
 	return lp.byKey[lessonKey{slug, lang, 1}]
 }
 
-// html returns the article with fresh random digits where {rand} was.
+// fill returns the article with fresh random digits where {rand} was.
 func (p *lessonPage) fill(digits string) template.HTML {
 	if !p.rand {
 		return template.HTML(p.html)
 	}
-	return template.HTML(bytes.ReplaceAll(p.html, []byte(randMarker), []byte(digits)))
+	return template.HTML(strings.ReplaceAll(p.html, randMarker, digits))
 }
 
 // articleView is what the "article" template (lesson.html) draws.
@@ -94,6 +94,8 @@ type controlsView struct {
 	Button        string
 	Words         map[string]string
 	SessionCookie string
+	OtherSite     string // the second site's origin; "" when it is not running
+	Origin        string // this site's origin; "" when not configured (the page then names the path alone)
 }
 
 // fieldView is a form field as drawn: {rand} in its value stands as
@@ -146,7 +148,7 @@ func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr trans
 				if err := article.ExecuteTemplate(&buf, "article", a); err != nil {
 					return nil, fmt.Errorf("lesson %s (%s): %w", l.Slug, lang, err)
 				}
-				lp.byKey[lessonKey{l.Slug, lang, n}] = &lessonPage{title: t.Title, html: buf.Bytes(), rand: rand}
+				lp.byKey[lessonKey{l.Slug, lang, n}] = &lessonPage{title: t.Title, html: buf.String(), rand: rand}
 			}
 		}
 	}
@@ -190,7 +192,7 @@ func buildStep(slug, lang string, st lessons.Step, controls map[string]*template
 			SessionCookie: sessionCookie,
 		}
 		if cv.Button == "" {
-			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds))
+			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds), "cookie", st.Action.Cookie)
 		}
 		for name, w := range k.Words {
 			cv.Words[name] = w.In(lang)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -116,4 +118,78 @@ func refuseCrossOrigin(s *site, next http.Handler) http.Handler {
 		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin"})
 	}))
 	return cop.Handler(next)
+}
+
+// DefaultMaxHeaderBytes is how much request header (request line and
+// fields) Cookie Lab reads before answering 431 itself. The http.Server in
+// cmd reads twice as much, so a request between the two gets this clear,
+// translated page instead of net/http's bare "431 Request Header Fields Too
+// Large", which no handler can change.
+const DefaultMaxHeaderBytes = 32 << 10
+
+// limitHeaders answers a request whose headers pass max with a 431 that
+// says what happened. Too large a header is almost always too many
+// cookies for this site, and the browser would send them with every
+// request, so every page would fail: the answer also asks the browser to
+// delete every cookie it sent except those in keep (the session, the
+// language and the theme), at every Path that could have sent it here.
+func limitHeaders(s *site, max int, keep []string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := headerBytes(r)
+		if n <= max {
+			next.ServeHTTP(w, r)
+			return
+		}
+		cleared := 0
+		if _, cookieBytes := sentCookies(r); 2*cookieBytes > n {
+			cleared = clearCookies(w, r, keep)
+		}
+		s.log.Warn("request headers too large", "method", r.Method, "path", r.URL.Path, "bytes", n, "cleared", cleared)
+		s.renderError(w, r, &httpError{status: http.StatusRequestHeaderFieldsTooLarge, key: "error.431",
+			args: []any{"n", n, "max", max, "count", cleared}})
+	})
+}
+
+// headerBytes is about what net/http counts against MaxHeaderBytes.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len("  \r\n") + len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(": ") + len(v) + len("\r\n")
+		}
+	}
+	return n
+}
+
+// maxCleared bounds the Set-Cookie lines of one clearing answer (Chromium
+// keeps at most 180 cookies per site).
+const maxCleared = 200
+
+// clearCookies expires each cookie r carried, but those named in keep, at
+// each Path that path-matches r's (the only ones that could have sent it
+// here), and reports how many cookies it named.
+func clearCookies(w http.ResponseWriter, r *http.Request, keep []string) int {
+	var paths []string
+	for i, c := range r.URL.Path {
+		if c == '/' && i > 0 {
+			paths = append(paths, r.URL.Path[:i])
+		}
+		if c == '/' {
+			paths = append(paths, r.URL.Path[:i+1])
+		}
+	}
+	if !strings.HasSuffix(r.URL.Path, "/") {
+		paths = append(paths, r.URL.Path)
+	}
+	seen := map[string]bool{}
+	for _, c := range r.Cookies() {
+		if seen[c.Name] || slices.Contains(keep, c.Name) || len(seen) == maxCleared {
+			continue
+		}
+		seen[c.Name] = true
+		for _, p := range paths {
+			http.SetCookie(w, &http.Cookie{Name: c.Name, Path: p, MaxAge: -1})
+		}
+	}
+	return len(seen)
 }

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cookielab/server/auth"
@@ -28,6 +30,8 @@ type site struct {
 	pages    map[string]*template.Template
 	i18n     translations
 	sessions *session.Manager
+	// lessonLayout is the lesson page's layout, compiled (layout.go).
+	lessonLayout *layouts
 }
 
 // page is what every template gets, like Django's RequestContext: the
@@ -154,13 +158,16 @@ func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name st
 		s.log.Error("encoding echo", "err", err)
 	}
 	pg.Echo = string(b)
-	t, ok := s.pages[name]
-	var buf bytes.Buffer
-	if ok {
-		err = t.ExecuteTemplate(&buf, "layout", pg)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if content, pre := pg.Data.(template.HTML); pre && name == "lesson" {
+		err = s.lessonLayout.render(buf, pg, content)
+	} else if t, ok := s.pages[name]; ok {
+		err = t.ExecuteTemplate(buf, "layout", pg)
 	} else {
 		err = fmt.Errorf("no template %q", name)
 	}
+	body := buf.Bytes()
 	if err != nil {
 		s.log.Error("rendering template", "method", r.Method, "path", r.URL.Path, "template", name, "err", err)
 		http.Error(w, "Internal Server Error: the page could not be rendered. It has been logged.", http.StatusInternalServerError)
@@ -169,6 +176,23 @@ func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name st
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// buffers keeps the buffers pages are rendered into: a lesson page is some
+// 100 KB, and growing a fresh buffer to that size for every request was
+// most of what a page cost.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer returns b to the pool, unless it grew unusually large.
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }

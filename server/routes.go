@@ -21,6 +21,7 @@ func (s *Server) handler() (http.Handler, *mux.Router) {
 	root.PathPrefix("/").Handler(s.withSession(app))
 	var h http.Handler = root
 	h = limitBody(s.site, s.cfg.MaxBodyBytes, h)
+	h = limitHeaders(s.site, s.cfg.MaxHeaderBytes, []string{s.sessions.Config().CookieName, "lang", "theme"}, h)
 	h = securityHeaders(h)
 	h = logRequests(s.site, h)
 	return h, app
@@ -34,7 +35,7 @@ func (s *Server) withSession(app http.Handler) http.Handler {
 	h = s.auth.Middleware(h)
 	h = bindTrace(h)
 	h = s.sessions.Handler(h)
-	h = withEcho(s.echoes, s.site.now, h)
+	h = withEcho(s.echoes, s.site.now, s.clientOf, h)
 	h = refuseCrossOrigin(s.site, h)
 	return h
 }
@@ -57,7 +58,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/signup", handleSignup(site, a)).Methods(http.MethodPost)
 	r.Handle("/logout", handleLogout(a)).Methods(http.MethodPost)
 	r.Handle("/prefs", handlePrefs(site)).Methods(http.MethodPost)
-	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, site.now)).Methods(get...)
+	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
 
 	// The playground the lessons use.
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)
@@ -65,6 +66,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
 	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
+	r.Handle("/lab/stored", handleLabStored(site)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
 
 	// Login required.

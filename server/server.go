@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/server/session"
@@ -27,6 +29,11 @@ type Config struct {
 	AuthKey []byte
 	// MaxBodyBytes bounds a request body; default 64 KiB.
 	MaxBodyBytes int64
+	// MaxHeaderBytes is how much request header the app reads before it
+	// answers 431 (and clears the cookies that caused it); default
+	// DefaultMaxHeaderBytes. The http.Server's own MaxHeaderBytes should
+	// be larger, or net/http answers first with its bare text.
+	MaxHeaderBytes int
 	// MaxSessions bounds the default in-memory store; default 100 000. It
 	// is an error together with Deps.Sessions: bound that store instead.
 	// The default store is swept only when room is needed; a long-running
@@ -38,6 +45,26 @@ type Config struct {
 	// wait step and every max_age field under a minute is multiplied by it.
 	// 0 (or 1) leaves them as the lessons say, as people need them.
 	WaitScale float64
+	// BcryptCost is the password hashing cost of the default user store;
+	// default bcrypt.DefaultCost. Lower it only for tests (bcrypt.MinCost),
+	// as Django's docs suggest a fast hasher in tests.
+	BcryptCost int
+	// Hashing bounds how many password hashes run at once and how many
+	// wait (auth.NewAdmission's defaults: one per core). Only for the
+	// default user store; Deps.Users brings its own.
+	Hashing auth.AdmissionOptions
+	// Throttle shapes the login and sign-up buckets (auth.NewThrottle's
+	// defaults when zero).
+	Throttle auth.ThrottleOptions
+	// AnonymousPerMinute is how many new anonymous sessions one client may
+	// start a minute (and at once); default 120, so a class behind one
+	// address can still start its carts together.
+	AnonymousPerMinute int
+	// ClientIPHeader, when set, names the header a trusted reverse proxy
+	// puts the client's address in (X-Real-IP, X-Forwarded-For). Off by
+	// default: the client is the connection's remote address, since
+	// without such a proxy anyone could send the header. See clientKey.
+	ClientIPHeader string
 }
 
 // Deps are the parts the server is built from. A nil field gets the default:
@@ -48,6 +75,11 @@ type Deps struct {
 	Users    *auth.Users
 	Lessons  *lessons.Catalog
 	Now      func() time.Time
+
+	// UserBackend, when set and Users is not, is where the default user
+	// store keeps its users (the SQLite file of -store sqlite:PATH), seeded
+	// with the demo accounts like the in-memory default.
+	UserBackend auth.UserBackend
 }
 
 // Server holds the application's parts; routes.go hands each handler the
@@ -61,6 +93,8 @@ type Server struct {
 	pages    *lessonPages
 	echoes   *echoStore
 	requests *requestCounter
+	clientOf func(*http.Request) string // clientKey with the configured header
+	store    session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -71,8 +105,17 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.Handler(), nil
+}
+
+// NewServer builds the server and returns it, for a caller that also
+// serves the operator's view (DebugHandler).
+func NewServer(cfg Config, deps Deps) (*Server, error) { return newServer(cfg, deps) }
+
+// Handler returns the application's handler: every route of routes.go.
+func (s *Server) Handler() http.Handler {
 	h, _ := s.handler()
-	return h, nil
+	return h
 }
 
 func newServer(cfg Config, deps Deps) (*Server, error) {
@@ -82,8 +125,14 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	if cfg.AnonymousPerMinute <= 0 {
+		cfg.AnonymousPerMinute = 120
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
 	if deps.Sessions != nil && cfg.MaxSessions != 0 {
 		return nil, errors.New("Config.MaxSessions bounds only the default store; bound the Deps.Sessions store itself")
@@ -103,12 +152,11 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if deps.Sessions == nil {
 		deps.Sessions = session.NewMemoryStore(session.MemoryOptions{MaxRecords: cfg.MaxSessions, Now: deps.Now})
 	}
-	if deps.Users == nil {
-		users, err := auth.NewSeededUsers(auth.UsersOptions{MaxUsers: cfg.MaxUsers, Now: deps.Now})
-		if err != nil {
-			return nil, fmt.Errorf("seeding users: %w", err)
-		}
-		deps.Users = users
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	if err := auth.CheckCost(cfg.BcryptCost); err != nil {
+		return nil, err
 	}
 	if deps.Lessons == nil {
 		cat, err := lessons.Load()
@@ -125,9 +173,20 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n}
+	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	anon := newBudget(cfg.AnonymousPerMinute, 20_000, deps.Now)
+	if sessCfg.AdmitAnonymous == nil {
+		// One client may start only so many anonymous sessions a minute:
+		// a flood from one address cannot fill the store for everyone.
+		sessCfg.AdmitAnonymous = func(r *http.Request) error {
+			if ok, wait := anon.take(clientKey(r, cfg.ClientIPHeader)); !ok {
+				return &notAdmittedError{wait: wait}
+			}
+			return nil
+		}
+	}
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
@@ -135,14 +194,47 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}
+	// Hashing the demo passwords is the slow part of starting (seconds
+	// under -race): only once everything else has been checked.
+	if deps.Users == nil {
+		opts := auth.UsersOptions{
+			MaxUsers:  cfg.MaxUsers,
+			Now:       deps.Now,
+			Cost:      cfg.BcryptCost,
+			Admission: auth.NewAdmission(cfg.Hashing),
+		}
+		seed := auth.NewSeededUsers
+		if deps.UserBackend != nil {
+			seed = func(opts auth.UsersOptions) (*auth.Users, error) {
+				return auth.NewSeededUsersIn(deps.UserBackend, opts)
+			}
+		}
+		users, err := seed(opts)
+		if err != nil {
+			return nil, fmt.Errorf("seeding users: %w", err)
+		}
+		deps.Users = users
+	}
+	clientOf := func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) }
+	if cfg.Throttle.Now == nil {
+		cfg.Throttle.Now = deps.Now
+	}
 	return &Server{
 		cfg:      cfg,
 		pages:    lp,
 		site:     st,
 		sessions: st.sessions,
-		auth:     auth.New(deps.Users, cfg.AuthKey),
+		auth: auth.New(auth.Options{
+			Users:    deps.Users,
+			Sessions: st.sessions,
+			Key:      cfg.AuthKey,
+			Throttle: auth.NewThrottle(cfg.Throttle),
+			ClientOf: clientOf,
+		}),
 		lessons:  deps.Lessons,
-		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000),
+		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
+		clientOf: clientOf,
+		store:    deps.Sessions,
 		requests: &requestCounter{},
 		greeting: greeting,
 	}, nil

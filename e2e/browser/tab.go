@@ -28,6 +28,7 @@ type Tab struct {
 
 	mu      sync.Mutex
 	console []string
+	errors  []string // the console's errors and uncaught exceptions
 }
 
 // NewTab opens a tab in a new browser context. It waits while the browser has
@@ -50,8 +51,12 @@ func (b *Browser) NewTab() (*Tab, error) {
 			if err != nil {
 				return
 			}
+			line := fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line+1, m)
 			t.mu.Lock()
-			t.console = append(t.console, fmt.Sprintf("%s %s:%d %s", m.Type, m.URL, m.Line+1, m))
+			t.console = append(t.console, line)
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				t.errors = append(t.errors, line)
+			}
 			t.mu.Unlock()
 		}
 	}()
@@ -68,6 +73,13 @@ func (t *Tab) Close() {
 // the browser itself never does.
 func (t *Tab) Step(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.ctx, d)
+}
+
+// Errors returns the console's errors and uncaught exceptions so far.
+func (t *Tab) Errors() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.errors...)
 }
 
 // Console returns the console messages and uncaught exceptions so far.

@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // Session keys owned by the auth system, as in Django. Keys starting with
@@ -29,15 +31,48 @@ var (
 
 // Auth ties the user store to the session manager.
 type Auth struct {
-	users *Users
-	key   []byte // for the session auth hash
+	users    *Users
+	sessions *session.Manager
+	key      []byte // for the session auth hash
+	throttle *Throttle
+	clientOf func(*http.Request) string
 }
 
-// New returns the authentication system. key keys the HMAC that derives the
-// session auth hash from a user's password hash (Django uses SECRET_KEY).
-func New(users *Users, key []byte) *Auth {
-	return &Auth{users: users, key: key}
+// Options are the parts of the authentication system.
+type Options struct {
+	Users *Users
+	// Sessions commits the session before a change to the user store takes
+	// effect, so a session that cannot be saved changes nothing.
+	Sessions *session.Manager
+	// Key keys the HMAC that derives the session auth hash from a user's
+	// password hash (Django uses SECRET_KEY).
+	Key []byte
+	// Throttle limits login and sign-up attempts; default NewThrottle's defaults.
+	Throttle *Throttle
+	// ClientOf names the client a request comes from, for the throttle;
+	// default the host of r.RemoteAddr.
+	ClientOf func(*http.Request) string
 }
+
+// New returns the authentication system.
+func New(opts Options) *Auth {
+	if opts.Throttle == nil {
+		opts.Throttle = NewThrottle(ThrottleOptions{})
+	}
+	if opts.ClientOf == nil {
+		opts.ClientOf = func(r *http.Request) string {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				return r.RemoteAddr
+			}
+			return host
+		}
+	}
+	return &Auth{users: opts.Users, sessions: opts.Sessions, key: opts.Key, throttle: opts.Throttle, clientOf: opts.ClientOf}
+}
+
+// Throttle returns the login and sign-up throttle.
+func (a *Auth) Throttle() *Throttle { return a.throttle }
 
 // Users returns the user store.
 func (a *Auth) Users() *Users { return a.users }
@@ -45,10 +80,12 @@ func (a *Auth) Users() *Users { return a.users }
 // SessionHash derives the value stored under SessionHashKey from a password
 // hash (Django's get_session_auth_hash). Changing the password changes it,
 // which is what ends a user's other sessions.
-func (a *Auth) SessionHash(u User) string {
+func (a *Auth) SessionHash(u User) string { return a.sessionHashOf(u.PasswordHash) }
+
+func (a *Auth) sessionHashOf(passwordHash string) string {
 	m := hmac.New(sha256.New, a.key)
 	m.Write([]byte("cookielab.auth.session-hash\x00"))
-	m.Write([]byte(u.PasswordHash))
+	m.Write([]byte(passwordHash))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -98,10 +135,88 @@ func (a *Auth) resolve(sess *session.Session) (User, bool) {
 	stored, _ := sess.Get(SessionHashKey)
 	if !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
 		// The password changed since this session logged in: end it.
-		sess.Flush()
+		sess.End(contract.ReasonPasswordChanged)
 		return User{}, false
 	}
 	return u, true
+}
+
+// CheckLogin validates the login form (LoginForm.Valid) under the throttle
+// for its account and this client: a *ThrottledError refuses the attempt
+// before any hash, and any other error means no verdict.
+func (a *Auth) CheckLogin(r *http.Request, f *LoginForm) (bool, error) {
+	if !f.Complete() {
+		return false, nil
+	}
+	attempt, err := a.throttle.Login(f.Username, a.clientOf(r))
+	if err != nil {
+		return false, err
+	}
+	ok, err := f.Valid(r.Context(), a.users)
+	settle(attempt, ok, err)
+	return ok, err
+}
+
+// CheckPasswordChange validates the password change form
+// (PasswordChangeForm.Valid) for the current user; the old password is a
+// login attempt, throttled as one, so a borrowed session cannot guess it
+// faster than the login form could.
+func (a *Auth) CheckPasswordChange(r *http.Request, f *PasswordChangeForm) (bool, error) {
+	u, ok := CurrentUser(r.Context())
+	if !ok {
+		return false, ErrInvalidLogin
+	}
+	if !f.Check() {
+		return false, nil
+	}
+	attempt, err := a.throttle.Login(u.Username, a.clientOf(r))
+	if err != nil {
+		return false, err
+	}
+	ok, err = f.Valid(r.Context(), a.users, u)
+	settle(attempt, ok, err)
+	return ok, err
+}
+
+func settle(attempt *Attempt, ok bool, err error) {
+	switch {
+	case err != nil:
+		attempt.Abandoned()
+	case ok:
+		attempt.Succeeded()
+	default:
+		attempt.Failed()
+	}
+}
+
+// SignUp validates the sign-up form, creates the user and logs them in,
+// all or nothing: if the session cannot be saved, the account is removed
+// again and the error returned. A sign-up that reaches the hash draws on
+// this client's sign-up budget (a *ThrottledError when spent).
+func (a *Auth) SignUp(w http.ResponseWriter, r *http.Request, f *SignupForm) (bool, error) {
+	if !f.Check(a.users) {
+		return false, nil
+	}
+	attempt, err := a.throttle.Signup(a.clientOf(r))
+	if err != nil {
+		return false, err
+	}
+	u, ok, err := f.Save(r.Context(), a.users)
+	if err != nil || !ok {
+		if err != nil {
+			attempt.Abandoned()
+		} else {
+			attempt.Failed()
+		}
+		return false, err
+	}
+	if err := a.Login(w, r, u); err != nil {
+		a.users.Delete(u.ID)
+		attempt.Abandoned()
+		return false, err
+	}
+	attempt.Succeeded()
+	return true, nil
 }
 
 // Login logs u in on this request's session (Django's login()): a session
@@ -109,21 +224,32 @@ func (a *Auth) resolve(sess *session.Session) (User, bool) {
 // is renewed — anonymous data is kept, the old record deleted — and the user
 // id and session hash are stored. The new id is what defeats session
 // fixation.
-func (a *Auth) Login(r *http.Request, u User) error {
+//
+// The session is committed here, before anything else changes: if it
+// cannot be saved (a full store), the error is returned and the previous
+// session, the user's last login and the current user are as they were. A
+// request whose client has gone gets no session at all.
+func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	sess := session.FromContext(r.Context())
 	if sess == nil {
 		return errors.New("auth: Login outside the session middleware")
 	}
+	if err := r.Context().Err(); err != nil {
+		return err
+	}
 	if id, ok := sess.Get(SessionUserKey); ok {
 		stored, _ := sess.Get(SessionHashKey)
 		if id != u.ID || !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
-			sess.Flush()
+			sess.End(contract.ReasonOtherUser)
 		}
 	}
 	sess.Renew()
 	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))
+	if err := a.sessions.Commit(w, r); err != nil {
+		return err
+	}
 	updated, err := a.users.recordLogin(u.ID)
 	if err != nil {
 		return err
@@ -149,18 +275,32 @@ func (a *Auth) Logout(r *http.Request) {
 // logged in by storing the new hash in it (Django's
 // update_session_auth_hash); the user's other sessions no longer match and
 // end at their next request.
-func (a *Auth) ChangePassword(r *http.Request, password string) error {
+//
+// All or nothing: the new hash is computed first, this session is saved
+// with the auth hash it implies, and only then does the password take
+// effect. If the session cannot be saved, the error is returned and the old
+// password still works, everywhere.
+func (a *Auth) ChangePassword(w http.ResponseWriter, r *http.Request, password string) error {
 	u, ok := CurrentUser(r.Context())
 	if !ok {
 		return ErrInvalidLogin
 	}
-	u, err := a.users.SetPassword(u.ID, password)
+	hash, err := a.users.HashPassword(r.Context(), password)
 	if err != nil {
+		return err
+	}
+	if err := r.Context().Err(); err != nil {
 		return err
 	}
 	sess := session.FromContext(r.Context())
 	sess.Renew()
-	sess.Put(SessionHashKey, a.SessionHash(u))
+	sess.Put(SessionHashKey, a.sessionHashOf(hash))
+	if err := a.sessions.Commit(w, r); err != nil {
+		return err
+	}
+	if u, err = a.users.SetPasswordHash(u.ID, hash); err != nil {
+		return err
+	}
 	if c, _ := r.Context().Value(currentKey{}).(*current); c != nil {
 		c.user = u
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"testing"
@@ -19,7 +20,7 @@ func newTestUsers(t *testing.T) *Users {
 
 func TestAuthenticate(t *testing.T) {
 	users := newTestUsers(t)
-	if _, err := users.Create("ina", "", "inactive-pw"); err != nil {
+	if _, err := users.Create(context.Background(), "ina", "", "inactive-pw"); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := users.ByUsername("ina")
@@ -39,7 +40,7 @@ func TestAuthenticate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u, err := users.Authenticate(tt.username, tt.password)
+			u, err := users.Authenticate(context.Background(), tt.username, tt.password)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -56,7 +57,7 @@ func TestPasswordsAreHashed(t *testing.T) {
 	if u.PasswordHash == "wonderland" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte("wonderland")) != nil {
 		t.Fatalf("stored %q is not a bcrypt hash of the password", u.PasswordHash)
 	}
-	if _, err := users.Create("long", "", string(make([]byte, 73))); err == nil {
+	if _, err := users.Create(context.Background(), "long", "", string(make([]byte, 73))); err == nil {
 		t.Errorf("a password over bcrypt's 72 bytes was accepted (it would be truncated)")
 	}
 }
@@ -101,7 +102,7 @@ func TestSignupForm(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := ParseSignupForm(tt.form)
-			if _, ok := f.Save(users); ok {
+			if _, ok, err := f.Save(context.Background(), users); ok || err != nil {
 				t.Fatal("saved an invalid form")
 			}
 			found := false
@@ -114,21 +115,24 @@ func TestSignupForm(t *testing.T) {
 		})
 	}
 	f := ParseSignupForm(url.Values{"username": {"carol"}, "display_name": {" Carol "}, "password1": {"12345678"}, "password2": {"12345678"}})
-	u, ok := f.Save(users)
-	if !ok || u.DisplayName != "Carol" || u.ShortName() != "Carol" || !u.IsActive {
+	u, ok, err := f.Save(context.Background(), users)
+	if err != nil || !ok || u.DisplayName != "Carol" || u.ShortName() != "Carol" || !u.IsActive {
 		t.Fatalf("sign-up: ok=%v user=%+v errors=%+v", ok, u, f.Errors)
 	}
 }
 
 func TestUserStoreIsBounded(t *testing.T) {
-	users := NewUsers(UsersOptions{Cost: bcrypt.MinCost, MaxUsers: 2})
+	users, err := NewUsers(UsersOptions{Cost: bcrypt.MinCost, MaxUsers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"a", "b"} {
-		if _, err := users.Create(name, "", "12345678"); err != nil {
+		if _, err := users.Create(context.Background(), name, "", "12345678"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f := ParseSignupForm(url.Values{"username": {"c"}, "password1": {"12345678"}, "password2": {"12345678"}})
-	if _, ok := f.Save(users); ok || len(f.Errors.Form) != 1 || f.Errors.Form[0] != MsgUsersFull {
+	if _, ok, err := f.Save(context.Background(), users); ok || err != nil || len(f.Errors.Form) != 1 || f.Errors.Form[0] != MsgUsersFull {
 		t.Fatalf("a third sign-up: ok=%v errors=%+v, want %s", ok, f.Errors, MsgUsersFull)
 	}
 	if n := len(users.All()); n != 2 {

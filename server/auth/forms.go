@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"regexp"
@@ -59,28 +60,37 @@ func ParseLoginForm(v url.Values) *LoginForm {
 	return &LoginForm{Username: v.Get("username"), Password: v.Get("password")}
 }
 
-// Valid validates and authenticates. On failure the only message is
-// Django's generic one: it never says which field was wrong.
-func (f *LoginForm) Valid(users *Users) bool {
+// Complete checks that both fields are filled in, the part of Valid that
+// needs no password hash.
+func (f *LoginForm) Complete() bool {
 	if f.Username == "" {
 		f.Errors.add("username", MsgRequired)
 	}
 	if f.Password == "" {
 		f.Errors.add("password", MsgRequired)
 	}
-	if !f.Errors.Empty() {
-		return false
+	return f.Errors.Empty()
+}
+
+// Valid validates and authenticates. On failure the only message is
+// Django's generic one: it never says which field was wrong. An error
+// means no verdict (the hash was not admitted: ctx ended or *BusyError).
+func (f *LoginForm) Valid(ctx context.Context, users *Users) (bool, error) {
+	if !f.Complete() {
+		return false, nil
 	}
-	u, err := users.Authenticate(f.Username, f.Password)
+	u, err := users.Authenticate(ctx, f.Username, f.Password)
 	switch {
 	case errors.Is(err, ErrInactive):
 		f.Errors.add("", MsgInactive)
-	case err != nil:
+	case errors.Is(err, ErrInvalidLogin):
 		f.Errors.add("", MsgInvalidLogin)
+	case err != nil:
+		return false, err
 	default:
 		f.user = u
 	}
-	return f.Errors.Empty()
+	return f.Errors.Empty(), nil
 }
 
 // GetUser returns the authenticated user once Valid returned true
@@ -113,9 +123,9 @@ var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9@.+_-]{1,150}$`)
 // maxDisplayName bounds the display name (in characters).
 const maxDisplayName = 80
 
-// Save validates the form and creates the user; it returns false with
-// Errors set when the form must be shown again.
-func (f *SignupForm) Save(users *Users) (User, bool) {
+// Check validates the form without creating anything (no hash): the part of
+// Save that is cheap.
+func (f *SignupForm) Check(users *Users) bool {
 	switch {
 	case f.Username == "":
 		f.Errors.add("username", MsgRequired)
@@ -130,23 +140,34 @@ func (f *SignupForm) Save(users *Users) (User, bool) {
 		f.Errors.add("display_name", MsgDisplayNameLong)
 	}
 	checkNewPassword(&f.Errors, "password1", "password2", f.Password1, f.Password2)
-	if !f.Errors.Empty() {
-		return User{}, false
-	}
-	u, err := users.Create(f.Username, f.DisplayName, f.Password1)
-	if errors.Is(err, ErrUsernameTaken) { // lost a race with another sign-up
-		f.Errors.add("username", MsgUsernameTaken)
-		return User{}, false
-	}
-	if errors.Is(err, ErrTooManyUsers) {
+	if users.Len() >= users.max {
+		// Said before hashing: a full store costs no bcrypt work.
 		f.Errors.add("", MsgUsersFull)
-		return User{}, false
 	}
-	if err != nil {
+	return f.Errors.Empty()
+}
+
+// Save validates the form and creates the user; it returns false with
+// Errors set when the form must be shown again. An error means nothing was
+// created and the form has no verdict (the hash was not admitted).
+func (f *SignupForm) Save(ctx context.Context, users *Users) (User, bool, error) {
+	if !f.Check(users) {
+		return User{}, false, nil
+	}
+	u, err := users.Create(ctx, f.Username, f.DisplayName, f.Password1)
+	switch {
+	case err == nil:
+		return u, true, nil
+	case errors.Is(err, ErrUsernameTaken): // lost a race with another sign-up
+		f.Errors.add("username", MsgUsernameTaken)
+	case errors.Is(err, ErrTooManyUsers):
+		f.Errors.add("", MsgUsersFull)
+	case errors.Is(err, errPasswordInvalid):
 		f.Errors.add("password2", MsgPasswordLong)
-		return User{}, false
+	default:
+		return User{}, false, err
 	}
-	return u, true
+	return User{}, false, nil
 }
 
 // checkNewPassword applies the rules for a new password typed twice, as
@@ -188,14 +209,29 @@ func ParsePasswordChangeForm(v url.Values) *PasswordChangeForm {
 	}
 }
 
-// Valid checks the old password against u's stored hash and the new one
-// against the rules.
-func (f *PasswordChangeForm) Valid(users *Users, u User) bool {
+// Check validates what needs no hash: the old password is given, the new
+// one follows the rules.
+func (f *PasswordChangeForm) Check() bool {
 	if f.OldPassword == "" {
 		f.Errors.add("old_password", MsgRequired)
-	} else if _, err := users.Authenticate(u.Username, f.OldPassword); err != nil {
-		f.Errors.add("old_password", MsgOldPassword)
 	}
 	checkNewPassword(&f.Errors, "new_password1", "new_password2", f.NewPassword1, f.NewPassword2)
 	return f.Errors.Empty()
+}
+
+// Valid runs Check, then checks the old password against u's stored hash
+// (only when the rest is right, so a mistyped confirmation costs no hash).
+// An error means no verdict (the hash was not admitted).
+func (f *PasswordChangeForm) Valid(ctx context.Context, users *Users, u User) (bool, error) {
+	if !f.Check() {
+		return false, nil
+	}
+	_, err := users.Authenticate(ctx, u.Username, f.OldPassword)
+	switch {
+	case errors.Is(err, ErrInvalidLogin) || errors.Is(err, ErrInactive):
+		f.Errors.add("old_password", MsgOldPassword)
+	case err != nil:
+		return false, err
+	}
+	return f.Errors.Empty(), nil
 }

@@ -9,7 +9,9 @@
 package auth
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"sync"
@@ -57,14 +59,18 @@ const maxPasswordBytes = 72
 
 // Users is the in-memory user store. It is safe for concurrent use.
 type Users struct {
-	cost int
-	max  int
-	now  func() time.Time
+	cost  int
+	max   int
+	now   func() time.Time
+	admit *Admission // every bcrypt call goes through it
 
 	mu     sync.RWMutex
 	byID   map[string]*User
 	byName map[string]string // username → id
 	nextID int
+	// backend, when set (NewUsersIn), holds the users instead of the maps
+	// above: every method reads and writes through it (backend.go).
+	backend UserBackend
 	// dummyHash is compared against when a username is unknown, so an unknown
 	// user costs the same bcrypt work as a wrong password (no timing oracle).
 	dummyHash []byte
@@ -72,15 +78,27 @@ type Users struct {
 
 // UsersOptions configures NewUsers.
 type UsersOptions struct {
-	Cost     int              // bcrypt cost; default bcrypt.DefaultCost (tests use bcrypt.MinCost)
-	MaxUsers int              // bound of the store, so sign-ups cannot exhaust memory; default 10 000
-	Now      func() time.Time // default time.Now
+	Cost      int              // bcrypt cost; default bcrypt.DefaultCost (tests use bcrypt.MinCost)
+	MaxUsers  int              // bound of the store, so sign-ups cannot exhaust memory; default 10 000
+	Now       func() time.Time // default time.Now
+	Admission *Admission       // admits every bcrypt call; default NewAdmission's defaults
+}
+
+// CheckCost reports whether cost is one bcrypt accepts.
+func CheckCost(cost int) error {
+	if cost < bcrypt.MinCost || cost > bcrypt.MaxCost {
+		return fmt.Errorf("bcrypt cost %d is outside %d..%d", cost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
+	return nil
 }
 
 // NewUsers returns an empty store.
-func NewUsers(opts UsersOptions) *Users {
+func NewUsers(opts UsersOptions) (*Users, error) {
 	if opts.Cost == 0 {
 		opts.Cost = bcrypt.DefaultCost
+	}
+	if err := CheckCost(opts.Cost); err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -88,19 +106,29 @@ func NewUsers(opts UsersOptions) *Users {
 	if opts.MaxUsers <= 0 {
 		opts.MaxUsers = 10_000
 	}
-	dummy, err := bcrypt.GenerateFromPassword([]byte("cookie-lab-dummy-password"), opts.Cost)
+	if opts.Admission == nil {
+		opts.Admission = NewAdmission(AdmissionOptions{})
+	}
+	s := &Users{
+		cost:   opts.Cost,
+		max:    opts.MaxUsers,
+		now:    opts.Now,
+		admit:  opts.Admission,
+		byID:   map[string]*User{},
+		byName: map[string]string{},
+	}
+	// Through the admission too: it also gives the queue its first
+	// measure of a hash.
+	dummy, err := s.hash(context.Background(), "cookie-lab-dummy-password")
 	if err != nil {
-		panic("auth: bcrypt: " + err.Error()) // only on an invalid cost: a programming error
+		return nil, err
 	}
-	return &Users{
-		cost:      opts.Cost,
-		max:       opts.MaxUsers,
-		now:       opts.Now,
-		byID:      map[string]*User{},
-		byName:    map[string]string{},
-		dummyHash: dummy,
-	}
+	s.dummyHash = dummy
+	return s, nil
 }
+
+// Admission returns the queue every bcrypt call of the store goes through.
+func (s *Users) Admission() *Admission { return s.admit }
 
 // DemoAccounts are seeded at start and shown on the login page. They have
 // no display name, so the header greets them by username ("Hello, alice");
@@ -112,20 +140,28 @@ var DemoAccounts = []struct{ Username, DisplayName, Password string }{
 
 // NewSeededUsers returns a store holding the demo accounts.
 func NewSeededUsers(opts UsersOptions) (*Users, error) {
-	users := NewUsers(opts)
+	users, err := NewUsers(opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range DemoAccounts {
-		if _, err := users.Create(d.Username, d.DisplayName, d.Password); err != nil {
+		if _, err := users.Create(context.Background(), d.Username, d.DisplayName, d.Password); err != nil {
 			return nil, err
 		}
 	}
 	return users, nil
 }
 
-// Create stores a new active user with the password hashed.
-func (s *Users) Create(username, displayName, password string) (User, error) {
-	hash, err := s.hash(password)
+// Create stores a new active user with the password hashed. The hash
+// waits its turn (Admission): ctx's error or a *BusyError, and no user, if
+// it cannot have one.
+func (s *Users) Create(ctx context.Context, username, displayName, password string) (User, error) {
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
+	}
+	if s.backend != nil {
+		return s.insertInBackend(ctx, username, displayName, hash)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -149,15 +185,37 @@ func (s *Users) Create(username, displayName, password string) (User, error) {
 	return *u, nil
 }
 
-func (s *Users) hash(password string) ([]byte, error) {
+// errPasswordInvalid: bcrypt would truncate it, or it is not text.
+var errPasswordInvalid = errors.New("auth: password too long or not UTF-8")
+
+func (s *Users) hash(ctx context.Context, password string) ([]byte, error) {
 	if len(password) > maxPasswordBytes || !utf8.ValidString(password) {
-		return nil, errors.New("auth: password too long or not UTF-8")
+		return nil, errPasswordInvalid
 	}
-	return bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	var hash []byte
+	var err error
+	if admitErr := s.admit.Do(ctx, func() {
+		hash, err = bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	}); admitErr != nil {
+		return nil, admitErr
+	}
+	return hash, err
+}
+
+// compare checks password against hash once admitted. bcrypt compares in
+// constant time.
+func (s *Users) compare(ctx context.Context, hash []byte, password string) (match bool, err error) {
+	err = s.admit.Do(ctx, func() {
+		match = bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	})
+	return match, err
 }
 
 // Get returns the user with the given id.
 func (s *Users) Get(id string) (User, bool) {
+	if s.backend != nil {
+		return s.getInBackend(id)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u, ok := s.byID[id]
@@ -170,6 +228,9 @@ func (s *Users) Get(id string) (User, bool) {
 // ByUsername returns the user with the given username (case-sensitive, as
 // Django's default ModelBackend is).
 func (s *Users) ByUsername(username string) (User, bool) {
+	if s.backend != nil {
+		return s.byUsernameInBackend(username)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	id, ok := s.byName[username]
@@ -179,8 +240,21 @@ func (s *Users) ByUsername(username string) (User, bool) {
 	return *s.byID[id], true
 }
 
+// Len reports how many users the store holds.
+func (s *Users) Len() int {
+	if s.backend != nil {
+		return s.lenInBackend()
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byID)
+}
+
 // All returns every user ordered by id.
 func (s *Users) All() []User {
+	if s.backend != nil {
+		return s.allInBackend()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]User, 0, len(s.byID))
@@ -197,17 +271,21 @@ func (s *Users) All() []User {
 
 // Authenticate returns the active user whose password matches. It does the
 // same bcrypt work whether or not the username exists. An inactive user with
-// the right password gets ErrInactive; everything else ErrInvalidLogin.
-func (s *Users) Authenticate(username, password string) (User, error) {
+// the right password gets ErrInactive; a wrong password or an unknown user
+// ErrInvalidLogin. A hash that could not be admitted gives ctx's error or a
+// *BusyError: no verdict either way.
+func (s *Users) Authenticate(ctx context.Context, username, password string) (User, error) {
 	u, ok := s.ByUsername(username)
 	hash := s.dummyHash
 	if ok {
 		hash = []byte(u.PasswordHash)
 	}
-	// bcrypt compares in constant time.
-	err := bcrypt.CompareHashAndPassword(hash, []byte(password))
+	match, err := s.compare(ctx, hash, password)
+	if err != nil {
+		return User{}, err
+	}
 	switch {
-	case !ok || err != nil:
+	case !ok || !match:
 		return User{}, ErrInvalidLogin
 	case !u.IsActive:
 		return User{}, ErrInactive
@@ -215,13 +293,41 @@ func (s *Users) Authenticate(username, password string) (User, error) {
 	return u, nil
 }
 
-// SetPassword replaces a user's password hash.
-func (s *Users) SetPassword(id, password string) (User, error) {
-	hash, err := s.hash(password)
+// HashPassword returns the hash SetPasswordHash stores for password, so a
+// caller can save what depends on it (the session's auth hash) before the
+// password takes effect.
+func (s *Users) HashPassword(ctx context.Context, password string) (string, error) {
+	hash, err := s.hash(ctx, password)
+	return string(hash), err
+}
+
+// SetPasswordHash replaces a user's password hash with one HashPassword made.
+func (s *Users) SetPasswordHash(id, hash string) (User, error) {
+	return s.update(id, func(u *User) { u.PasswordHash = hash })
+}
+
+// SetPassword hashes password and makes it the user's.
+func (s *Users) SetPassword(ctx context.Context, id, password string) (User, error) {
+	hash, err := s.HashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
-	return s.update(id, func(u *User) { u.PasswordHash = string(hash) })
+	return s.SetPasswordHash(id, hash)
+}
+
+// Delete removes a user: the undo of a sign-up whose session could not be
+// saved. Deleting a missing user is not an error.
+func (s *Users) Delete(id string) {
+	if s.backend != nil {
+		s.deleteInBackend(id)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.byID[id]; ok {
+		delete(s.byName, u.Username)
+		delete(s.byID, id)
+	}
 }
 
 // SetActive marks a user active or inactive.
@@ -235,6 +341,9 @@ func (s *Users) recordLogin(id string) (User, error) {
 }
 
 func (s *Users) update(id string, change func(*User)) (User, error) {
+	if s.backend != nil {
+		return s.updateInBackend(id, change)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.byID[id]

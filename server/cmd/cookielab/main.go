@@ -17,13 +17,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"cookielab/server"
+	"cookielab/server/auth"
 	"cookielab/server/session"
 )
 
@@ -61,8 +65,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	secure := fs.Bool("secure-cookie", env("SECURE_COOKIE", "") == "true", "always mark the session cookie Secure (it is anyway when served over TLS) (COOKIELAB_SECURE_COOKIE=true)")
 	keys := fs.String("session-keys", env("SESSION_KEYS", ""), "comma-separated signing keys (hex or base64, ≥32 bytes); the first signs, all verify. Random per start when empty (COOKIELAB_SESSION_KEYS)")
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
-	maxSessions := fs.Int("max-sessions", 100_000, "most sessions kept in memory")
-	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups) kept in memory")
+	store := fs.String("store", env("STORE", "memory"), "where sessions live: "+storeUsage+" (COOKIELAB_STORE)")
+	users := fs.String("users", env("USERS", ""), "where users live: memory or sqlite:PATH; default the -store file when it is sqlite, memory with -store memory; required with redis (COOKIELAB_USERS)")
+	maxSessions := fs.Int("max-sessions", 100_000, "most sessions the store keeps")
+	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups)")
+	bcryptCost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "password hashing cost (bcrypt, 4-31; each step doubles the work); lower only for tests")
+	clientIPHeader := fs.String("client-ip-header", env("CLIENT_IP_HEADER", ""), "behind a reverse proxy: the header it puts the client's address in (X-Real-IP, X-Forwarded-For). Never set it without such a proxy: anyone can send the header (COOKIELAB_CLIENT_IP_HEADER)")
+	debugAddr := fs.String("debug-addr", env("DEBUG_ADDR", ""), "serve the operator's view (GET /debug/stats: sessions, store size, hashing queue; /debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off when empty. Never a public address: learners must not see it (COOKIELAB_DEBUG_ADDR)")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,10 +89,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Lifetime:    *lifetime,
 			Secure:      *secure,
 		},
-		MaxUsers: *maxUsers,
+		MaxUsers:       *maxUsers,
+		BcryptCost:     *bcryptCost,
+		ClientIPHeader: *clientIPHeader,
 	}
 	if *idle <= 0 || *lifetime <= 0 {
 		return errors.New("-idle-timeout and -lifetime must be positive")
+	}
+	if err := auth.CheckCost(*bcryptCost); err != nil {
+		return fmt.Errorf("-bcrypt-cost: %w", err)
 	}
 	if cfg.Session.HashKeys, err = parseKeys(*keys); err != nil {
 		return fmt.Errorf("-session-keys: %w", err)
@@ -102,33 +116,63 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *maxSessions <= 0 {
 		return errors.New("-max-sessions must be positive")
 	}
-	sessions := session.NewMemoryStore(session.MemoryOptions{MaxRecords: *maxSessions})
-	sweepCtx, stopSweeping := context.WithCancel(ctx)
-	defer stopSweeping()
-	go session.RunSweeper(sweepCtx, sessions, time.Minute, func(err error) {
-		logger.Error("sweeping sessions", "err", err)
-	})
-
-	h, err := server.New(cfg, server.Deps{Logger: logger, Sessions: sessions})
-	if err != nil {
-		return err
-	}
+	// Listen before building the server: a bad or busy address is told at
+	// once, not after the demo passwords are hashed.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	var debugLn net.Listener
+	if *debugAddr != "" {
+		if err := checkLoopback(*debugAddr); err != nil {
+			return fmt.Errorf("-debug-addr: %w", err)
+		}
+		if debugLn, err = net.Listen("tcp", *debugAddr); err != nil {
+			return fmt.Errorf("-debug-addr: %w", err)
+		}
+		defer debugLn.Close()
+	}
+	st, err := openStores(ctx, *store, *users, *maxSessions, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("stores: " + st.desc)
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go session.RunSweeper(sweepCtx, st.sessions, time.Minute, func(err error) {
+		logger.Error("sweeping sessions", "err", err)
+	})
+
+	app, err := server.NewServer(cfg, server.Deps{Logger: logger, Sessions: st.sessions, UserBackend: st.users})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		// Twice what the app reads, so that a request with too many
+		// cookies gets the app's clear 431 (which also clears them), not
+		// net/http's bare one.
+		MaxHeaderBytes: 2 * server.DefaultMaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "Cookie Lab is running at http://%s/\n", ln.Addr())
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	servers := []*http.Server{srv}
+	if debugLn != nil {
+		// No write timeout: a CPU profile takes as long as it is asked to.
+		debugSrv := &http.Server{Handler: app.DebugHandler(), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		servers = append(servers, debugSrv)
+		fmt.Fprintf(stdout, "The operator's view (this machine only) is at http://%s/debug/stats\n", debugLn.Addr())
+		go func() { errc <- debugSrv.Serve(debugLn) }()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -137,11 +181,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			return err
+		}
+	}
+	for range servers {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkLoopback refuses an address that is not this machine's loopback:
+// the operator's view must never be reachable by learners.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
 		return err
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if host == "localhost" {
+		return nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !ip.IsLoopback() {
+		return fmt.Errorf("%q is not a loopback address (127.0.0.1:PORT or [::1]:PORT): the operator's view must not be reachable by learners", addr)
 	}
 	return nil
 }

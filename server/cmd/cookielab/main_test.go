@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +21,22 @@ func TestRun(t *testing.T) {
 	env := map[string]string{"COOKIELAB_SESSION_KEYS": strings.Repeat("ab", 32)}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "4", "-debug-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
-	line, err := bufio.NewReader(stdoutR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the start line: %v (run: %v)", err, <-done)
+	out := bufio.NewReader(stdoutR)
+	urlOf := func() string {
+		line, err := out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the start lines: %v (run: %v)", err, <-done)
+		}
+		return strings.TrimSpace(line[strings.Index(line, "http://"):])
 	}
-	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
-	go io.Copy(io.Discard, stdoutR)
+	url, debugURL := urlOf(), urlOf()
+	go io.Copy(io.Discard, out)
 
 	var res *http.Response
+	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if res, err = http.Get(url + "healthz"); err == nil {
 			break
@@ -43,6 +50,38 @@ func TestRun(t *testing.T) {
 	if res.StatusCode != 200 || string(body) != "ok\n" {
 		t.Fatalf("healthz: %d %q", res.StatusCode, body)
 	}
+	// Too many cookies reach the app, which explains (net/http's own 431
+	// is a bare line of English).
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Cookie", "big="+strings.Repeat("x", 40<<10))
+	if res, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("40 KiB of cookies: %d %s, want the app's 431 page", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+
+	// The operator's view answers on its own loopback listener, and only there.
+	res, err = http.Get(debugURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats struct {
+		Sessions *struct{ Count int } `json:"sessions"`
+		Hashing  struct{ Slots int }  `json:"hashing"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&stats)
+	res.Body.Close()
+	if err != nil || stats.Sessions == nil || stats.Hashing.Slots != runtime.GOMAXPROCS(0) {
+		t.Errorf("GET %s: %v %+v, want the session count and one hashing slot per core", debugURL, err, stats)
+	}
+	if res, err := http.Get(url + "debug/stats"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("the public listener serves /debug/stats: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -54,6 +93,10 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunRejectsBadConfiguration also checks that every setting is checked
+// before the demo passwords are hashed: each case runs at bcrypt's highest
+// cost, where seeding would take days, so a check that came after the
+// seeding would hang the test instead of passing it.
 func TestRunRejectsBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name string
@@ -67,10 +110,15 @@ func TestRunRejectsBadConfiguration(t *testing.T) {
 		{"bad key", []string{"-session-keys", "not a key!"}, nil, "neither hex nor base64"},
 		{"short key", []string{"-session-keys", "abcd"}, nil, "32"},
 		{"address in use or invalid", []string{"-addr", "256.0.0.1:99999"}, nil, "listen"},
+		{"bcrypt cost too low", []string{"-bcrypt-cost", "3"}, nil, "-bcrypt-cost"},
+		{"bcrypt cost too high", []string{"-bcrypt-cost", "32"}, nil, "-bcrypt-cost"},
+		{"public debug address", []string{"-debug-addr", "0.0.0.0:0"}, nil, "not a loopback address"},
+		{"debug address by name", []string{"-debug-addr", "example.com:6060"}, nil, "not a loopback address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
+			args := append([]string{"-addr", "127.0.0.1:0", "-bcrypt-cost", "31"}, tt.args...)
+			err := run(context.Background(), args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
