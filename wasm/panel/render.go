@@ -3,6 +3,8 @@ package panel
 import (
 	"strconv"
 	"strings"
+
+	"cookielab/wasm/contract"
 )
 
 // El is an element to create: the glue turns it into DOM nodes with
@@ -410,7 +412,7 @@ func (m *Model) renderDiagram() *El {
 func (m *Model) eventLabel(kind, reason string) string {
 	s := labelOr(m.Lang, "ev."+kind, kind)
 	if reason != "" {
-		s += ": " + labelOr(m.Lang, "rs."+reason, reason)
+		s += ": " + labelOr(m.Lang, "rs."+reason, contract.ReasonWord(reason, m.Lang))
 	}
 	return s
 }
@@ -423,7 +425,7 @@ func (m *Model) renderTimeline() *El {
 			h("time", a("datetime", e.At.String(), "class", "cl-mono"), m.when(e.At)),
 			h("span", a("class", "cl-event cl-event-"+e.Kind), labelOr(m.Lang, "ev."+e.Kind, e.Kind)))
 		if e.Reason != "" {
-			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, e.Reason)))
+			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, contract.ReasonWord(e.Reason, m.Lang))))
 		}
 		if e.ID != "" {
 			li.add(h("span", a("class", "cl-mono cl-id", "title", e.ID), short(e.ID)))
