@@ -108,7 +108,7 @@ func fromEvents(list []state.Event) []panel.Event {
 func fromState(st state.State) panel.State {
 	out := panel.State{Authenticated: st.Authenticated, Events: fromEvents(st.Events), Now: tm(st.Now)}
 	for _, c := range st.Cookies {
-		out.Cookies = append(out.Cookies, panel.Cookie(c))
+		out.Cookies = append(out.Cookies, panel.Cookie{Name: c.Name, Value: c.Value, NetHTTP: c.NetHTTP, NetHTTPName: c.NetHTTPName, NetHTTPValue: c.NetHTTPValue})
 	}
 	if u := st.User; u != nil {
 		out.User = &panel.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName,
@@ -133,7 +133,7 @@ func fromEcho(e *state.Echo) *panel.Echo {
 	out := &panel.Echo{Method: e.Method, Path: e.Path, Site: e.Site, Status: e.Status, Location: e.Location,
 		SetCookie: e.SetCookie, Events: fromEvents(e.Events), At: tm(e.At)}
 	for _, c := range e.Cookies {
-		out.Cookies = append(out.Cookies, panel.Cookie(c))
+		out.Cookies = append(out.Cookies, panel.Cookie{Name: c.Name, Value: c.Value, NetHTTP: c.NetHTTP, NetHTTPName: c.NetHTTPName, NetHTTPValue: c.NetHTTPValue})
 	}
 	return out
 }

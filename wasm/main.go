@@ -88,6 +88,13 @@ func mount(root js.Value) *app {
 		nonces: make(chan string, 4),
 		quit:   make(chan struct{}),
 	}
+	// The labels panel.js fetched (panel.LANG.json); without them the
+	// panel shows its label keys.
+	if cp := global.Get("cookielabPanel"); cp.Truthy() && cp.Get("labels").Truthy() {
+		if v, err := await(cp.Get("labels")); err == nil {
+			panel.SetLabels(p.lang, jsValue{v})
+		}
+	}
 	p.collapsed = localStorage.get(panel.KeyCollapsed) == "1"
 	_ = try(func() {
 		if nav := global.Get("performance").Call("getEntriesByType", "navigation"); nav.Length() > 0 {

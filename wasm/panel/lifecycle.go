@@ -56,6 +56,7 @@ type Transition struct {
 	Via      string // event kind
 	Reason   string
 	At       Time
+	_        [0]func() // not comparable: no equality function in the binary
 }
 
 // NextTransition works out the last transition for the current life-cycle

@@ -177,14 +177,14 @@ func Build(in Input) Model {
 		m.Transition = prev.Transition
 		return m
 	}
-	visible := map[Cookie]bool{}
+	visible := map[string]bool{} // name=value pairs a script sees
 	for _, c := range js {
-		visible[Cookie{Name: c.Name, Value: c.Value}] = true
+		visible[c.Name+"="+c.Value] = true
 	}
 	m.Server = DiffCookies(prev.Server, st.Cookies, hasPrev)
 	for i := range m.Server {
 		r := &m.Server[i]
-		r.HttpOnly = r.Change != Removed && !visible[Cookie{Name: r.Name, Value: r.Value}]
+		r.HttpOnly = r.Change != Removed && !visible[r.Name+"="+r.Value]
 		if i < len(st.Cookies) { // DiffCookies keeps the order, ghosts last
 			r.Sent = st.Cookies[i]
 		}

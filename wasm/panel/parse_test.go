@@ -206,6 +206,9 @@ func TestCountdown(t *testing.T) {
 }
 
 func TestLabels(t *testing.T) {
+	if len(labels["en"]) < 100 {
+		t.Fatalf("only %d English labels loaded from %s", len(labels["en"]), labelFiles)
+	}
 	for key := range labels["en"] {
 		if _, ok := labels["ko"][key]; !ok {
 			t.Errorf("ko lacks %q", key)

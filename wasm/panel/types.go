@@ -36,6 +36,7 @@ type User struct {
 	DisplayName string
 	DateJoined  Time
 	LastLogin   Time
+	_           [0]func() // not comparable: no equality function in the binary
 }
 
 // Cookie is state.Cookie: one name=value pair, as sent.
@@ -45,6 +46,7 @@ type Cookie struct {
 	NetHTTP      string
 	NetHTTPName  string
 	NetHTTPValue string
+	_            [0]func() // not comparable: no equality function in the binary
 }
 
 // Session is state.Session.
@@ -66,6 +68,7 @@ type Event struct {
 	ID     string
 	PrevID string
 	Reason string
+	_      [0]func() // not comparable: no equality function in the binary
 }
 
 // Echo is state.Echo: what one response did.

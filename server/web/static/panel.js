@@ -6,7 +6,7 @@
 // It is loaded async from <head>, so that the module compiles while the
 // page is still parsed: compiling panel.wasm (about 3 MB) is most of the
 // start-up. GET /api/state starts at once too. The panel itself starts
-// when the document is parsed (wasm_exec.js, deferred, has run by then).
+// when the document is parsed and wasm_exec.js (deferred) has run.
 (function () {
   'use strict';
   // performance marks (cookielab:*) time the start-up in DevTools and in
@@ -42,7 +42,17 @@
   var stateURL = /^[0-9a-f]{32}$/.test(pending) ? '/api/state?echo=' + pending : '/api/state';
   var state = fetch(stateURL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
   state.catch(function () { /* the panel reports it */ });
-  window.cookielabPanel = { stateURL: stateURL, state: state };
+  // The panel's labels in the page's language (panel.LANG.json, preloaded
+  // too): kept out of the binary.
+  var labelsLink = document.querySelector('link[data-panel-labels]');
+  var labels = labelsLink
+    ? fetch(labelsLink.href, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error('GET ' + r.url + ': HTTP ' + r.status);
+      return r.json();
+    })
+    : Promise.reject(new Error('no panel labels linked'));
+  labels.catch(function () { /* the panel shows its label keys */ });
+  window.cookielabPanel = { stateURL: stateURL, state: state, labels: labels };
 
   var start = function () {
     var panel = document.getElementById('panel');
@@ -82,6 +92,21 @@
       .then(function (instance) { return go.run(instance); })
       .catch(fail);
   };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  // Start once the page is parsed and wasm_exec.js (deferred) has run:
+  // an async script may arrive after the parse but before the deferred
+  // scripts, so without Go it waits for DOMContentLoaded (or, if that has
+  // gone by, load), and only then reports a missing wasm_exec.js.
+  var started = false;
+  var startOnce = function () {
+    if (!started) {
+      started = true;
+      start();
+    }
+  };
+  if (document.readyState === 'complete' || document.readyState !== 'loading' && typeof Go === 'function') {
+    startOnce();
+  } else {
+    document.addEventListener('DOMContentLoaded', startOnce);
+    window.addEventListener('load', startOnce);
+  }
 })();
