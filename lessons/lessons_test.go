@@ -33,7 +33,15 @@ var routes = map[string][]string{
 	"POST /lab/switch":   {"name", "on"},
 	"POST /lab/attacker": {"do"},
 	"GET /lab/attacker":  nil,
-	"GET /":              nil,
+
+	"POST /lab/signed":                {"value"},
+	"GET /lab/signed":                 nil,
+	"POST /lab/tamper":                {},
+	"POST /lab/cookie-session":        {"key", "value"},
+	"POST /lab/cookie-session/login":  {"username"},
+	"POST /lab/cookie-session/logout": {},
+	"GET /lab/cookie-session":         nil,
+	"GET /":                           nil,
 }
 
 // TestContent loads the real lessons: every structural, translation, HTML

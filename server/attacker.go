@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"container/list"
 	"context"
@@ -61,12 +62,14 @@ type attacker struct {
 	id, client string
 	seen       time.Time // guarded by attackers.mu
 
-	mu     sync.Mutex
-	jar    *cookiejar.Jar
-	base   *url.URL // the address its jar's cookies belong to
-	log    []exchange
-	state  *state.State // what its last GET /api/state said; nil before one
-	cookie struct {     // the session cookie it last received, for plant
+	mu    sync.Mutex
+	jar   *cookiejar.Jar
+	base  *url.URL // the address its jar's cookies belong to
+	log   []exchange
+	state *state.State // what its last GET /api/state said; nil before one
+	// cookieSession is the verdict line of its last GET /lab/cookie-session.
+	cookieSession string
+	cookie        struct { // the session cookie it last received, for plant
 		value string
 		until time.Time
 	}
@@ -321,10 +324,11 @@ func attackerVerdict(st *state.State) string {
 
 // The attacker's actions (POST /lab/attacker's do field).
 const (
-	doGetSession = "get-session"
-	doPlant      = "plant"
-	doVisit      = "visit"
-	doSteal      = "steal"
+	doGetSession         = "get-session"
+	doPlant              = "plant"
+	doVisit              = "visit"
+	doSteal              = "steal"
+	doVisitCookieSession = "visit-cookie-session"
 )
 
 // handleLabAttacker handles "POST /lab/attacker": do is one of
@@ -333,12 +337,13 @@ const (
 // browser, as a vulnerable sibling site could), visit (the attacker asks
 // GET /me and GET /api/state with its jar), steal (the learner's session
 // cookies are copied into the attacker's jar, as an XSS or a sniffer
-// would); then back.
+// would) or visit-cookie-session (lesson 12: GET /lab/cookie-session with
+// its jar); then back.
 func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		do := r.PostForm.Get("do")
 		switch do {
-		case doGetSession, doPlant, doVisit, doSteal:
+		case doGetSession, doPlant, doVisit, doSteal, doVisitCookieSession:
 		default:
 			s.Error(w, r, badRequest("error.400.attacker_do"))
 			return
@@ -369,6 +374,13 @@ func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) st
 			}
 		case doSteal:
 			err = steal(r, a, t, s.sessions.Config(), pool.now())
+		case doVisitCookieSession:
+			var b []byte
+			var ex *exchange
+			if b, ex, err = pool.request(ctx, a, t, http.MethodGet, "/lab/cookie-session", nil); err == nil {
+				a.cookieSession = lastLineWith(b, cookieSessionVerdictPrefix)
+				ex.saw = strings.TrimPrefix(a.cookieSession, cookieSessionVerdictPrefix)
+			}
 		}
 		if err != nil {
 			var he *httpError
@@ -400,7 +412,7 @@ func plantSession(w http.ResponseWriter, r *http.Request, sessions *session.Mana
 func steal(r *http.Request, a *attacker, t target, cfg session.Config, now time.Time) error {
 	var taken []*http.Cookie
 	var names []string
-	for _, name := range []string{cfg.CookieName} {
+	for _, name := range []string{cfg.CookieName, cookieSessionCookie} {
 		if c, err := r.Cookie(name); err == nil && c.Value != "" && len(c.Value) <= maxStolenCookie {
 			taken = append(taken, &http.Cookie{Name: name, Value: c.Value, Path: "/"})
 			names = append(names, name)
@@ -422,6 +434,18 @@ func steal(r *http.Request, a *attacker, t target, cfg session.Config, now time.
 // maxStolenCookie bounds what steal keeps of one cookie: a browser keeps
 // no cookie larger than 4096 bytes.
 const maxStolenCookie = 4096
+
+// lastLineWith returns the last line of b that starts with prefix.
+func lastLineWith(b []byte, prefix string) string {
+	found := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, prefix) {
+			found = line
+		}
+	}
+	return found
+}
 
 // handleLabAttackerShow handles "GET /lab/attacker": plain text of the
 // attacker's jar and its last requests, ending with the line the lessons
@@ -466,7 +490,11 @@ func handleLabAttackerShow(s *site, pool *attackers) http.Handler {
 				fmt.Fprintf(&b, "  saw: %s\n", ex.saw)
 			}
 		}
-		fmt.Fprintf(&b, "\n%s\n", attackerVerdict(a.state))
+		fmt.Fprintln(&b)
+		if a.cookieSession != "" {
+			fmt.Fprintf(&b, "attacker's %s\n", a.cookieSession)
+		}
+		fmt.Fprintf(&b, "%s\n", attackerVerdict(a.state))
 		writePlain(w, b.Bytes())
 	})
 }

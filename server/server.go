@@ -28,6 +28,11 @@ type Config struct {
 	Session session.Config
 	// AuthKey keys the session auth hash; random per start when empty.
 	AuthKey []byte
+	// SigningKey keys what the advanced track signs besides the session
+	// cookie (lesson 12's signed_note and cookie_session, lesson 14's link
+	// to the attacker site, lesson 15's session handles), each purpose
+	// with its own salt (signing.go); random per start when empty.
+	SigningKey []byte
 	// MaxBodyBytes bounds a request body; default 64 KiB.
 	MaxBodyBytes int64
 	// MaxHeaderBytes is how much request header the app reads before it
@@ -87,8 +92,12 @@ type Server struct {
 	requests *requestCounter
 	// attackers are lesson 11's attackers, one per learner (attacker.go).
 	attackers *attackers
-	clientOf  func(*http.Request) string // clientKey with the configured header
-	store     session.Store              // for the operator's view
+	// notes signs lesson 12's signed_note; cookieSessions are its
+	// sessions kept in a signed cookie.
+	notes          signer
+	cookieSessions *cookieSessions
+	clientOf       func(*http.Request) string // clientKey with the configured header
+	store          session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -136,6 +145,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	if len(cfg.AuthKey) == 0 {
 		cfg.AuthKey = randomKey()
+	}
+	if len(cfg.SigningKey) == 0 {
+		cfg.SigningKey = randomKey()
 	}
 	if cfg.Session.Now == nil {
 		cfg.Session.Now = deps.Now
@@ -192,27 +204,32 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Throttle.Now == nil {
 		cfg.Throttle.Now = deps.Now
 	}
+	a := auth.New(auth.Options{
+		Users:    deps.Users,
+		Sessions: st.sessions,
+		Key:      cfg.AuthKey,
+		Throttle: auth.NewThrottle(cfg.Throttle),
+		ClientOf: clientOf,
+		// The lab's rotation switch, for the browser that carries it.
+		KeepSessionID: func(r *http.Request) bool { return defenceOff(r, contract.SwitchRotation) },
+	})
+	sessCfg = st.sessions.Config()
 	return &Server{
-		cfg:      cfg,
-		pages:    lp,
-		site:     st,
-		sessions: st.sessions,
-		auth: auth.New(auth.Options{
-			Users:    deps.Users,
-			Sessions: st.sessions,
-			Key:      cfg.AuthKey,
-			Throttle: auth.NewThrottle(cfg.Throttle),
-			ClientOf: clientOf,
-			// The lab's rotation switch, for the browser that carries it.
-			KeepSessionID: func(r *http.Request) bool { return defenceOff(r, contract.SwitchRotation) },
-		}),
+		cfg:       cfg,
+		pages:     lp,
+		site:      st,
+		sessions:  st.sessions,
+		auth:      a,
 		lessons:   deps.Lessons,
 		echoes:    newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
 		clientOf:  clientOf,
 		store:     deps.Sessions,
 		requests:  &requestCounter{},
-		attackers: newAttackers(deps.Now, st.sessions.Config().CookieName),
-		greeting:  greeting,
+		attackers: newAttackers(deps.Now, sessCfg.CookieName),
+		notes:     newSigner(cfg.SigningKey, "cookielab.lab.signed_note"),
+		cookieSessions: &cookieSessions{signer: newSigner(cfg.SigningKey, cookieSessionSalt),
+			lifetime: sessCfg.Lifetime, secure: sessCfg.Secure, now: deps.Now, auth: a},
+		greeting: greeting,
 	}, nil
 }
 

@@ -101,6 +101,17 @@ func (s *Session) Exists() bool {
 	return s.stored != nil
 }
 
+// Created returns when the stored session was created, or the zero time
+// when none is stored.
+func (s *Session) Created() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stored == nil {
+		return time.Time{}
+	}
+	return s.stored.Created
+}
+
 // CookieValue returns the signed cookie value that carries the stored
 // session (as received, or as set by this response), or "".
 func (s *Session) CookieValue() string {

@@ -106,9 +106,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(cfg.Session.HashKeys) == 0 {
 		logger.Warn("no -session-keys given: using a random signing key, so every session ends when the server restarts")
 	} else {
-		// Derive the auth hash key from the first signing key so sessions
-		// survive a restart together with their auth hash.
+		// Derive the auth hash key (and the lab's signing key) from the
+		// first signing key so sessions survive a restart together with
+		// their auth hash (and lesson 12's signed cookies stay valid).
 		cfg.AuthKey = append([]byte("auth:"), cfg.Session.HashKeys[0]...)
+		cfg.SigningKey = append([]byte("signing:"), cfg.Session.HashKeys[0]...)
 	}
 
 	if *maxSessions <= 0 {
