@@ -37,13 +37,23 @@ type learner struct {
 	prev expect.Prev
 	// errorsSeen counts the console errors already reported.
 	errorsSeen int
+	// second is the learner's other browser (in-another-browser steps);
+	// closers close what the walk opened.
+	second  *learner
+	closers []func()
 
 	artifacts string // where failures leave their files; "" means the suite's folder
 }
 
 func (s *suite) newLearner(t testing.TB, name string) *learner {
 	t.Helper()
-	return &learner{s: s, base: s.base, tab: s.newTab(t), name: name}
+	l := &learner{s: s, base: s.base, tab: s.newTab(t), name: name}
+	t.Cleanup(func() {
+		for _, c := range l.closers {
+			c()
+		}
+	})
+	return l
 }
 
 // probe is what settle polls: a cheap look at the page.

@@ -164,10 +164,55 @@ func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) 
 			return fmt.Errorf("the countdown did not reload the page, and reloading failed: %w", err)
 		}
 		return l.settle(ctx, st.N, nil)
+	case step.DriveVisitAndPress:
+		// The link opens a page (of this site, or of the second site) whose
+		// form sends the request; the learner presses its button there.
+		if err := l.click(ctx, control, st.N, nil); err != nil {
+			return err
+		}
+		return l.click(ctx, pressButton, 0, nil)
+	case step.DriveElsewhere:
+		// Another browser does the form; then this one looks again.
+		if err := l.elsewhere(ctx, st); err != nil {
+			return err
+		}
+		return l.click(ctx, control, st.N, nil)
 	case step.DriveNone:
 		return nil
 	}
 	return fmt.Errorf("no way to perform %q", st.Action.Kind)
+}
+
+// pressButton is the button of a page a press or forge step opens.
+const pressButton = "[data-press-button], [data-forge-button]"
+
+// elsewhere performs a step's form in the learner's second browser (a
+// browser context of its own, opened on first use and kept for the rest
+// of the walk): it opens the step's path and fills in and submits the form
+// there, as the learner would in a private window.
+func (l *learner) elsewhere(ctx context.Context, st lessons.Step) error {
+	if l.second == nil {
+		tab, err := l.s.browser.NewTab()
+		if err != nil {
+			return fmt.Errorf("open a second browser: %w", err)
+		}
+		l.second = &learner{s: l.s, base: l.base, tab: tab, name: l.name + "-second"}
+		l.closers = append(l.closers, tab.Close)
+	}
+	o := l.second
+	if err := o.open(ctx, st.Action.Path); err != nil {
+		return fmt.Errorf("in the second browser: %w", err)
+	}
+	form := fmt.Sprintf(`form[method=post][action=%q]`, st.Action.Path)
+	for _, f := range st.Action.Fields {
+		if err := o.fill(ctx, form+" [name="+f.Name+"]", f.Value); err != nil {
+			return fmt.Errorf("in the second browser: %w", err)
+		}
+	}
+	if err := o.click(ctx, form+" [type=submit]", 0, nil); err != nil {
+		return fmt.Errorf("in the second browser: %w", err)
+	}
+	return nil
 }
 
 // formField is one control of a step's form as the page has it.

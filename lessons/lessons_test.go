@@ -29,6 +29,7 @@ var routes = map[string][]string{
 	"POST /prefs":        {"lang", "theme"},
 	"GET /lab/request":   nil,
 	"GET /lab/template":  nil,
+	"GET /lab/stored":    nil,
 	"GET /me":            nil,
 	"POST /lab/switch":   {"name", "on"},
 	"POST /lab/attacker": {"do"},

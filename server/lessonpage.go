@@ -94,6 +94,8 @@ type controlsView struct {
 	Button        string
 	Words         map[string]string
 	SessionCookie string
+	OtherSite     string // the second site's origin; "" when it is not running
+	Origin        string // this site's origin; "" when not configured (the page then names the path alone)
 }
 
 // fieldView is a form field as drawn: {rand} in its value stands as
@@ -190,7 +192,7 @@ func buildStep(slug, lang string, st lessons.Step, controls map[string]*template
 			SessionCookie: sessionCookie,
 		}
 		if cv.Button == "" {
-			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds))
+			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds), "cookie", st.Action.Cookie)
 		}
 		for name, w := range k.Words {
 			cv.Words[name] = w.In(lang)

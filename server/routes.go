@@ -66,6 +66,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
 	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName, s.attackers)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
+	r.Handle("/lab/stored", handleLabStored(site)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
 
 	// The advanced track's playground: each defence it turns off is off

@@ -62,6 +62,10 @@ type Config struct {
 	// Throttle shapes the login and sign-up buckets (auth.NewThrottle's
 	// defaults when zero).
 	Throttle auth.ThrottleOptions
+	// AnonymousPerMinute is how many new anonymous sessions one client may
+	// start a minute (and at once); default 120, so a class behind one
+	// address can still start its carts together.
+	AnonymousPerMinute int
 	// ClientIPHeader, when set, names the header a trusted reverse proxy
 	// puts the client's address in (X-Real-IP, X-Forwarded-For). Off by
 	// default: the client is the connection's remote address, since
@@ -77,6 +81,11 @@ type Deps struct {
 	Users    *auth.Users
 	Lessons  *lessons.Catalog
 	Now      func() time.Time
+
+	// UserBackend, when set and Users is not, is where the default user
+	// store keeps its users (the SQLite file of -store sqlite:PATH), seeded
+	// with the demo accounts like the in-memory default.
+	UserBackend auth.UserBackend
 }
 
 // Server holds the application's parts; routes.go hands each handler the
@@ -127,6 +136,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if cfg.AnonymousPerMinute <= 0 {
+		cfg.AnonymousPerMinute = 120
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
@@ -179,6 +191,17 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	anon := newBudget(cfg.AnonymousPerMinute, 20_000, deps.Now)
+	if sessCfg.AdmitAnonymous == nil {
+		// One client may start only so many anonymous sessions a minute:
+		// a flood from one address cannot fill the store for everyone.
+		sessCfg.AdmitAnonymous = func(r *http.Request) error {
+			if ok, wait := anon.take(clientKey(r, cfg.ClientIPHeader)); !ok {
+				return &notAdmittedError{wait: wait}
+			}
+			return nil
+		}
+	}
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
@@ -189,12 +212,19 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	// Hashing the demo passwords is the slow part of starting (seconds
 	// under -race): only once everything else has been checked.
 	if deps.Users == nil {
-		users, err := auth.NewSeededUsers(auth.UsersOptions{
+		opts := auth.UsersOptions{
 			MaxUsers:  cfg.MaxUsers,
 			Now:       deps.Now,
 			Cost:      cfg.BcryptCost,
 			Admission: auth.NewAdmission(cfg.Hashing),
-		})
+		}
+		seed := auth.NewSeededUsers
+		if deps.UserBackend != nil {
+			seed = func(opts auth.UsersOptions) (*auth.Users, error) {
+				return auth.NewSeededUsersIn(deps.UserBackend, opts)
+			}
+		}
+		users, err := seed(opts)
 		if err != nil {
 			return nil, fmt.Errorf("seeding users: %w", err)
 		}

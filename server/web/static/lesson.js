@@ -148,6 +148,9 @@
     } else if (action.dataset.wait) {
       e.preventDefault();
       wait(action);
+    } else if (action.dataset.editCookie) {
+      e.preventDefault();
+      editCookie(action);
     }
   });
 
@@ -196,6 +199,23 @@
       return;
     }
     document.cookie = `${button.dataset.cookieName}=${old}; path=/; samesite=lax`;
+    location.assign(button.dataset.next);
+  };
+
+  // edit-cookie: change the first character of a script-visible cookie's
+  // value, as anyone can in the browser's console, then reload this step so
+  // the server sees the edited value.
+  const editCookie = (button) => {
+    const out = button.closest('.action').querySelector('[data-result]');
+    const name = button.dataset.editCookie;
+    const pair = document.cookie.split('; ').find((p) => p.startsWith(`${name}=`));
+    if (pair === undefined) {
+      out.textContent = button.dataset.none;
+      return;
+    }
+    const value = pair.slice(name.length + 1);
+    const first = value[0] === 'x' ? 'y' : 'x';
+    document.cookie = `${name}=${first}${value.slice(1)}; path=/; samesite=lax`;
     location.assign(button.dataset.next);
   };
 
