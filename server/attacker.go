@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,6 +17,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +52,7 @@ type attackers struct {
 	now           func() time.Time
 	sessionCookie string // its name
 	transport     *http.Transport
+	secret        []byte // keys onBehalfOf's header
 
 	mu       sync.Mutex
 	byID     map[string]*list.Element // of *attacker
@@ -90,7 +94,7 @@ type exchange struct {
 // dialKey carries the address the attacker's connection must go to.
 type dialKey struct{}
 
-func newAttackers(now func() time.Time, sessionCookie string) *attackers {
+func newAttackers(now func() time.Time) *attackers {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr := &http.Transport{
 		Proxy: nil, // never through a proxy from the environment: only to ourselves
@@ -105,7 +109,8 @@ func newAttackers(now func() time.Time, sessionCookie string) *attackers {
 		IdleConnTimeout:       30 * time.Second,
 		ResponseHeaderTimeout: attackerTimeout,
 	}
-	return &attackers{now: now, sessionCookie: sessionCookie, transport: tr, byID: map[string]*list.Element{}, byClient: map[string]int{}}
+	return &attackers{now: now, sessionCookie: session.DefaultCookieName, transport: tr, secret: randomKey(),
+		byID: map[string]*list.Element{}, byClient: map[string]int{}}
 }
 
 // of returns the learner's attacker, if the request names one that lives.
@@ -225,6 +230,37 @@ func targetOf(r *http.Request) (target, error) {
 	return target{base: base, local: local.String()}, nil
 }
 
+// onBehalfHeader names, on an attacker's request, the learner it acts for
+// (their client key) with an HMAC only this process can make: the
+// per-client budgets then count the attacker's requests against that
+// learner, not against this server's own address, which every attacker
+// shares.
+const onBehalfHeader = "X-Cookielab-Attacker-For"
+
+func (p *attackers) onBehalf(client string) string {
+	return client + " " + p.tag(client)
+}
+
+func (p *attackers) tag(client string) string {
+	m := hmac.New(sha256.New, p.secret)
+	m.Write([]byte(client))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// onBehalfOf returns the learner an attacker's request acts for, if r is
+// one of this process's attackers' requests.
+func (p *attackers) onBehalfOf(r *http.Request) (string, bool) {
+	v := r.Header.Get(onBehalfHeader)
+	if v == "" {
+		return "", false
+	}
+	client, tag, ok := strings.Cut(v, " ")
+	if !ok || !hmac.Equal([]byte(tag), []byte(p.tag(client))) {
+		return "", false
+	}
+	return client, true
+}
+
 // client is an HTTP client with the attacker's jar that does not follow
 // redirects: each answer is recorded as it came.
 func (p *attackers) client(a *attacker) *http.Client {
@@ -237,8 +273,9 @@ func (p *attackers) client(a *attacker) *http.Client {
 }
 
 // request makes one request with the attacker's jar and records it. It
-// returns the body read (bounded).
-func (p *attackers) request(ctx context.Context, a *attacker, t target, method, path string, form url.Values) ([]byte, *exchange, error) {
+// returns the body read (bounded), and an error when the answer's status
+// is not want (any status when want is 0): the learner is told why.
+func (p *attackers) request(ctx context.Context, a *attacker, t target, method, path string, form url.Values, want int) ([]byte, *exchange, error) {
 	a.base = t.base
 	u := t.base.ResolveReference(&url.URL{Path: path})
 	var body io.Reader
@@ -253,6 +290,7 @@ func (p *attackers) request(ctx context.Context, a *attacker, t target, method, 
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("User-Agent", "cookielab-attacker/1 (lesson 11)")
+	req.Header.Set(onBehalfHeader, p.onBehalf(a.client))
 	ex := exchange{method: method, path: path, cookie: shortCookies(a.jar.Cookies(u))}
 	res, err := p.client(a).Do(req)
 	if err != nil {
@@ -271,6 +309,18 @@ func (p *attackers) request(ctx context.Context, a *attacker, t target, method, 
 		}
 	}
 	a.record(ex)
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests:
+		// The learner's own budget of new sessions (onBehalfOf) is spent.
+		secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || secs < 1 {
+			secs = 60
+		}
+		return nil, nil, &notAdmittedError{wait: time.Duration(secs) * time.Second}
+	case want != 0 && res.StatusCode != want:
+		return nil, nil, &httpError{status: http.StatusBadGateway, key: "error.502.attacker_status",
+			args: []any{"request", method + " " + path, "status", res.StatusCode}}
+	}
 	return b, &a.log[len(a.log)-1], nil
 }
 
@@ -294,13 +344,13 @@ func (a *attacker) record(ex exchange) {
 // visitState asks GET /api/state what the attacker's jar gets it, and
 // records the answer.
 func (p *attackers) visitState(ctx context.Context, a *attacker, t target) error {
-	b, ex, err := p.request(ctx, a, t, http.MethodGet, "/api/state", nil)
+	b, ex, err := p.request(ctx, a, t, http.MethodGet, "/api/state", nil, http.StatusOK)
 	if err != nil {
 		return err
 	}
 	var st state.State
-	if ex.status != http.StatusOK || json.Unmarshal(b, &st) != nil {
-		return fmt.Errorf("attacker: GET /api/state answered %d", ex.status)
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("attacker: GET /api/state: %w", err)
 	}
 	a.state = &st
 	ex.saw = "no user"
@@ -363,13 +413,13 @@ func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) st
 		ctx := r.Context()
 		switch do {
 		case doGetSession:
-			if _, _, err = pool.request(ctx, a, t, http.MethodPost, "/lab/session", url.Values{"key": {"attacker"}, "value": {"1"}}); err == nil {
+			if _, _, err = pool.request(ctx, a, t, http.MethodPost, "/lab/session", url.Values{"key": {"attacker"}, "value": {"1"}}, http.StatusSeeOther); err == nil {
 				err = pool.visitState(ctx, a, t)
 			}
 		case doPlant:
 			err = plantSession(w, r, s.sessions, a, pool.now())
 		case doVisit:
-			if _, _, err = pool.request(ctx, a, t, http.MethodGet, "/me", nil); err == nil {
+			if _, _, err = pool.request(ctx, a, t, http.MethodGet, "/me", nil, 0); err == nil {
 				err = pool.visitState(ctx, a, t)
 			}
 		case doSteal:
@@ -377,14 +427,15 @@ func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) st
 		case doVisitCookieSession:
 			var b []byte
 			var ex *exchange
-			if b, ex, err = pool.request(ctx, a, t, http.MethodGet, "/lab/cookie-session", nil); err == nil {
+			if b, ex, err = pool.request(ctx, a, t, http.MethodGet, "/lab/cookie-session", nil, http.StatusOK); err == nil {
 				a.cookieSession = lastLineWith(b, cookieSessionVerdictPrefix)
 				ex.saw = strings.TrimPrefix(a.cookieSession, cookieSessionVerdictPrefix)
 			}
 		}
 		if err != nil {
 			var he *httpError
-			if !errors.As(err, &he) {
+			var na *notAdmittedError
+			if !errors.As(err, &he) && !errors.As(err, &na) {
 				s.log.Warn("attacker request failed", "do", do, "err", err)
 				err = &httpError{status: http.StatusBadGateway, key: "error.502.attacker"}
 			}

@@ -191,12 +191,21 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	// Lesson 11's attackers make their requests on behalf of a learner,
+	// who is the client their budgets count against.
+	attackers := newAttackers(deps.Now)
+	clientOf := func(r *http.Request) string {
+		if c, ok := attackers.onBehalfOf(r); ok {
+			return c
+		}
+		return clientKey(r, cfg.ClientIPHeader)
+	}
 	anon := newBudget(cfg.AnonymousPerMinute, 20_000, deps.Now)
 	if sessCfg.AdmitAnonymous == nil {
 		// One client may start only so many anonymous sessions a minute:
 		// a flood from one address cannot fill the store for everyone.
 		sessCfg.AdmitAnonymous = func(r *http.Request) error {
-			if ok, wait := anon.take(clientKey(r, cfg.ClientIPHeader)); !ok {
+			if ok, wait := anon.take(clientOf(r)); !ok {
 				return &notAdmittedError{wait: wait}
 			}
 			return nil
@@ -230,7 +239,6 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		}
 		deps.Users = users
 	}
-	clientOf := func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) }
 	if cfg.Throttle.Now == nil {
 		cfg.Throttle.Now = deps.Now
 	}
@@ -244,6 +252,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		KeepSessionID: func(r *http.Request) bool { return defenceOff(r, contract.SwitchRotation) },
 	})
 	sessCfg = st.sessions.Config()
+	attackers.sessionCookie = sessCfg.CookieName
 	return &Server{
 		cfg:       cfg,
 		pages:     lp,
@@ -255,7 +264,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		clientOf:  clientOf,
 		store:     deps.Sessions,
 		requests:  &requestCounter{},
-		attackers: newAttackers(deps.Now, sessCfg.CookieName),
+		attackers: attackers,
 		notes:     newSigner(cfg.SigningKey, "cookielab.lab.signed_note"),
 		cookieSessions: &cookieSessions{signer: newSigner(cfg.SigningKey, cookieSessionSalt),
 			lifetime: sessCfg.Lifetime, secure: sessCfg.Secure, now: deps.Now, auth: a},
