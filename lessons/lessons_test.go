@@ -19,7 +19,7 @@ var curriculum = map[int]string{
 // routes is README.md's table of the routes lessons may use, with the form
 // fields each POST route reads.
 var routes = map[string][]string{
-	"POST /login":        {"username", "password"},
+	"POST /login":        {"username", "password", "remember"},
 	"POST /logout":       {},
 	"POST /signup":       {"username", "display_name", "password1", "password2"},
 	"POST /lab/session":  {"key", "value"},
@@ -42,6 +42,7 @@ var routes = map[string][]string{
 	"POST /lab/cookie-session/login":  {"username"},
 	"POST /lab/cookie-session/logout": {},
 	"GET /lab/cookie-session":         nil,
+	"POST /lab/clock":                 {"minutes", "active"},
 	"GET /":                           nil,
 }
 
