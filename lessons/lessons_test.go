@@ -43,6 +43,11 @@ var routes = map[string][]string{
 	"POST /lab/cookie-session/logout": {},
 	"GET /lab/cookie-session":         nil,
 	"POST /lab/clock":                 {"minutes", "active"},
+	"GET /lab/csrf":                   nil,
+	"POST /lab/csrf/transfer":         {"to", "amount"},
+	"POST /lab/csrf/protected":        {"to", "amount", "csrfmiddlewaretoken"},
+	"GET /lab/csrf/attacker":          nil,
+	"GET /lab/csrf/attacker/token":    nil,
 	"GET /":                           nil,
 }
 
