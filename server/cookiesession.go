@@ -9,9 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"cookielab/server/auth"
 )
@@ -149,13 +147,9 @@ type cookieSessionView struct {
 // whether a browser keeps it.
 func handleCookieSessionPut(s *site, cs *cookieSessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, value := r.PostForm.Get("key"), r.PostForm.Get("value")
-		switch {
-		case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
-			s.Error(w, r, badRequest("error.400.session_field"))
-			return
-		case strings.HasPrefix(key, "_"):
-			s.Error(w, r, badRequest("error.400.session_key"))
+		key, value, err := labEntry(r)
+		if err != nil {
+			s.Error(w, r, err)
 			return
 		}
 		sess := cs.load(r)
