@@ -42,8 +42,8 @@ type State struct {
 	User          *User     `json:"user"`
 	Cookies       []Cookie  `json:"cookies"` // as received on this request, in header order
 	Session       *Session  `json:"session"`
-	Events        []Event   `json:"events"` // this browser's session's events, oldest first
 	Switches      []string  `json:"switches"`
+	Events        []Event   `json:"events"` // this browser's session's events, oldest first
 	Now           time.Time `json:"now"`    // server clock, so the panel can correct countdowns
 	Echo          *Echo     `json:"echo,omitempty"`
 }
