@@ -37,3 +37,15 @@ func receivedCookies(r *http.Request) []state.Cookie {
 	}
 	return out
 }
+
+// redactCookie leaves the value of the cookie name out of a page's echo:
+// the page's HTML then never holds the session cookie (GET /api/state
+// shows it to the panel, which is the sandbox's point; the page is not).
+func redactCookie(cs []state.Cookie, name string) []state.Cookie {
+	for i := range cs {
+		if cs[i].Name == name {
+			cs[i] = state.Cookie{Name: name, Redacted: true}
+		}
+	}
+	return cs
+}

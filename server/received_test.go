@@ -70,7 +70,7 @@ func TestEchoCarriesWhatWasReceived(t *testing.T) {
 	lab := newTestLab(t)
 	b := lab.browser()
 	req, _ := http.NewRequest(http.MethodGet, lab.srv.URL+"/no%20such/page", nil)
-	req.Header.Set("Cookie", `flavour="choc"`) // raw: the client's jar would drop the quotes
+	req.Header.Set("Cookie", `flavour="choc"; sessionid=secret-value`) // raw: the client's jar would drop the quotes
 	m := echoAttr.FindStringSubmatch(b.do(req).body)
 	if m == nil {
 		t.Fatal("the 404 page has no data-echo")
@@ -82,8 +82,12 @@ func TestEchoCarriesWhatWasReceived(t *testing.T) {
 	if e.Path != "/no%20such/page" || e.Status != http.StatusNotFound {
 		t.Errorf("page echo %s %s %d, want the escaped path and 404", e.Method, e.Path, e.Status)
 	}
-	if want := []state.Cookie{{Name: "flavour", Value: `"choc"`, NetHTTP: contract.NetHTTPReads, NetHTTPName: "flavour", NetHTTPValue: "choc"}}; !cmp.Equal(e.Cookies, want) {
-		t.Errorf("page echo cookies %+v, want %+v", e.Cookies, want)
+	if want := []state.Cookie{{Name: "flavour", Value: `"choc"`, NetHTTP: contract.NetHTTPReads, NetHTTPName: "flavour", NetHTTPValue: "choc"},
+		{Name: "sessionid", Redacted: true}}; !cmp.Equal(e.Cookies, want) {
+		t.Errorf("page echo cookies %+v, want %+v (the session cookie's value left out of the page)", e.Cookies, want)
+	}
+	if strings.Contains(m[0], "secret-value") {
+		t.Error("the page's HTML holds the session cookie's value")
 	}
 
 	const nonce = "00112233445566778899aabbccddeeff"

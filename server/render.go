@@ -154,6 +154,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, name s
 func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
 	pg.Visits = countVisit(w, r)
 	echo := snapshot(w.Header(), r, session.FromContext(r.Context()), s.now())
+	echo.Cookies = redactCookie(echo.Cookies, s.sessions.Config().CookieName) // the page's HTML never holds it
 	echo.Status = status
 	b, err := json.Marshal(echo)
 	if err != nil {

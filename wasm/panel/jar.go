@@ -157,9 +157,11 @@ func (k *KnownCookie) covers(o Request, path string) bool {
 // known cookie explains is a cookie the panel did not see set.
 func (j *Jar) received(o Request, pairs []Cookie, path string) {
 	used := make([]bool, len(pairs))
+	// A redacted pair (a page's echo leaves the session cookie's value
+	// out) matches its name whatever the value.
 	find := func(name, value string, anyValue bool) int {
 		for i, p := range pairs {
-			if !used[i] && p.Name == name && (anyValue || p.Value == value) {
+			if !used[i] && p.Name == name && (anyValue || p.Redacted || p.Value == value) {
 				used[i] = true
 				return i
 			}
@@ -207,6 +209,9 @@ func (j *Jar) received(o Request, pairs []Cookie, path string) {
 func serverCookie(p Cookie, path string) KnownCookie {
 	k := KnownCookie{JarCookie: JarCookie{Name: p.Name, Value: p.Value, Size: len(p.Name) + len(p.Value)}, SeenAt: path, unseen: true}
 	k.Src[ColName], k.Src[ColValue], k.Src[ColSize] = SrcServer, SrcServer, SrcServer
+	if p.Redacted {
+		k.Src[ColValue], k.Src[ColSize] = "", ""
+	}
 	if path == "/" {
 		k.Path, k.Src[ColPath] = "/", SrcServer
 	}

@@ -213,7 +213,10 @@ func (m *Model) exchangeItem(x Exchange) *El {
 
 // pairText is a received pair as the header had it.
 func pairText(c Cookie) string {
-	if c.Name == "" {
+	switch {
+	case c.Redacted:
+		return c.Name + "=…" // a page's echo leaves the session cookie's value out
+	case c.Name == "":
 		return c.Value
 	}
 	return c.Name + "=" + c.Value

@@ -47,6 +47,7 @@ type Cookie struct {
 	NetHTTP      string
 	NetHTTPName  string
 	NetHTTPValue string
+	Redacted     bool
 	_            [0]func() // not comparable: no equality function in the binary
 }
 

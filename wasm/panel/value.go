@@ -148,7 +148,8 @@ func decodeCookies(v Value) []Cookie {
 	var out []Cookie
 	each(v, func(c Value) {
 		out = append(out, Cookie{Name: str(c, "name"), Value: str(c, "value"),
-			NetHTTP: str(c, "net_http"), NetHTTPName: str(c, "net_http_name"), NetHTTPValue: str(c, "net_http_value")})
+			NetHTTP: str(c, "net_http"), NetHTTPName: str(c, "net_http_name"), NetHTTPValue: str(c, "net_http_value"),
+			Redacted: boolean(c, "redacted")})
 	})
 	return out
 }
@@ -250,6 +251,9 @@ func encodeCookies(list []Cookie) []any {
 		m := map[string]any{"name": c.Name, "value": c.Value}
 		if c.NetHTTP != "" {
 			m["net_http"], m["net_http_name"], m["net_http_value"] = c.NetHTTP, c.NetHTTPName, c.NetHTTPValue
+		}
+		if c.Redacted {
+			m["redacted"] = true
 		}
 		out[i] = m
 	}

@@ -75,6 +75,10 @@ type Cookie struct {
 	NetHTTP      string `json:"net_http,omitempty"`
 	NetHTTPName  string `json:"net_http_name,omitempty"`
 	NetHTTPValue string `json:"net_http_value,omitempty"`
+	// Redacted: the value is left out (Value is ""). A page's own echo,
+	// which its HTML carries, leaves out the session cookie's value; GET
+	// /api/state and the action echo it hands over do not.
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 // Session is the caller's server-side session record.
