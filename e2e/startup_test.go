@@ -31,8 +31,9 @@ const readyClock = `(() => {
 // browser context it loads a lesson page once (an empty cache), then b.N
 // more times (warm), each time from navigation to #panel[data-ready]. It
 // reports the warm loads' median and the cold load, in milliseconds, and
-// how many requests for panel.wasm the warm loads made (a cache that
-// holds it under an immutable URL makes none). A figure, not a test:
+// how many requests for panel.wasm, and for static files at all, the warm
+// loads made (a cache that holds them under immutable URLs makes none). A
+// figure, not a test:
 //
 //	go test -run '^$' -bench PanelStartup -benchtime 20x ./e2e/
 func BenchmarkPanelStartup(b *testing.B) {
@@ -79,10 +80,13 @@ func BenchmarkPanelStartup(b *testing.B) {
 		warm = append(warm, load())
 	}
 	b.StopTimer()
-	wasm := 0
+	wasm, static := 0, 0
 	for _, x := range l.tab.Net.Since(mark) {
 		if strings.Contains(x.URL, ".wasm") {
 			wasm++
+		}
+		if strings.Contains(x.URL, "/static/") {
+			static++
 		}
 	}
 	slices.Sort(warm)
@@ -90,6 +94,7 @@ func BenchmarkPanelStartup(b *testing.B) {
 	b.ReportMetric(float64(median)/float64(time.Millisecond), "ms/warm-render")
 	b.ReportMetric(float64(cold)/float64(time.Millisecond), "ms/cold-render")
 	b.ReportMetric(float64(wasm)/float64(b.N), "wasm-requests/warm-load")
+	b.ReportMetric(float64(static)/float64(b.N), "static-requests/warm-load")
 	var ph []string
 	for _, k := range []string{"html", "loader", "compiled", "main", "state", "rendered"} {
 		if v := phases[k]; len(v) > 0 {
@@ -97,8 +102,8 @@ func BenchmarkPanelStartup(b *testing.B) {
 			ph = append(ph, fmt.Sprintf("%s %.0f", k, v[len(v)/2]))
 		}
 	}
-	fmt.Printf("e2e: panel first render, fresh context: cold %v; warm median %v (min %v, max %v, %d loads); %d requests for the wasm on warm loads; warm medians, ms after navigation: %s\n",
-		cold.Round(time.Millisecond), median.Round(time.Millisecond), warm[0].Round(time.Millisecond), warm[len(warm)-1].Round(time.Millisecond), len(warm), wasm,
+	fmt.Printf("e2e: panel first render, fresh context: cold %v; warm median %v (min %v, max %v, %d loads); %d requests for the wasm, %d for static files on warm loads; warm medians, ms after navigation: %s\n",
+		cold.Round(time.Millisecond), median.Round(time.Millisecond), warm[0].Round(time.Millisecond), warm[len(warm)-1].Round(time.Millisecond), len(warm), wasm, static,
 		strings.Join(ph, ", "))
 }
 
