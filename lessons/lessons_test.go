@@ -30,6 +30,9 @@ var routes = map[string][]string{
 	"GET /lab/request":   nil,
 	"GET /lab/template":  nil,
 	"GET /me":            nil,
+	"POST /lab/switch":   {"name", "on"},
+	"POST /lab/attacker": {"do"},
+	"GET /lab/attacker":  nil,
 	"GET /":              nil,
 }
 

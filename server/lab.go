@@ -184,12 +184,14 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 
 // handleLabReset handles "POST /lab/reset": a clean slate. The session
 // ends (a logout, if logged in) and every cookie the request carried is
-// deleted, except the preference cookies when keep_prefs is on. The
+// deleted (the lab switches with them: every defence is back on), except
+// the preference cookies when keep_prefs is on. The
 // browser never tells the server a cookie's path, so each is deleted at
 // every path a lab cookie may have (labPaths).
-func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
+func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.Logout(r)
+		attackers.forget(r) // lesson 11's attacker goes with its cookie
 		keepPrefs := r.PostForm.Get("keep_prefs") != ""
 		seen := map[string]bool{sessionCookie: true}
 		for _, c := range r.Cookies() {
@@ -197,6 +199,10 @@ func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
 				continue
 			}
 			seen[c.Name] = true
+			if sw, ok := switchOfCookie(c.Name); ok {
+				http.SetCookie(w, sw.onCookie()) // with its own attributes (Secure)
+				continue
+			}
 			for _, path := range labPaths {
 				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
 			}

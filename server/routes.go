@@ -64,9 +64,15 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)
 	r.Handle("/lab/cookie", handleLabCookie(site, s.sessions.Config().CookieName)).Methods(http.MethodPost)
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
-	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName)).Methods(http.MethodPost)
+	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName, s.attackers)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
+
+	// The advanced track's playground: each defence it turns off is off
+	// for the learner's own browser only (switches.go).
+	r.Handle("/lab/switch", handleLabSwitch(site)).Methods(http.MethodPost)
+	r.Handle("/lab/attacker", handleLabAttacker(site, s.attackers, s.clientOf)).Methods(http.MethodPost)
+	r.Handle("/lab/attacker", handleLabAttackerShow(site, s.attackers)).Methods(get...)
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)

@@ -18,6 +18,7 @@ import (
 	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // Config is everything the server can be told from outside.
@@ -84,8 +85,10 @@ type Server struct {
 	pages    *lessonPages
 	echoes   *echoStore
 	requests *requestCounter
-	clientOf func(*http.Request) string // clientKey with the configured header
-	store    session.Store              // for the operator's view
+	// attackers are lesson 11's attackers, one per learner (attacker.go).
+	attackers *attackers
+	clientOf  func(*http.Request) string // clientKey with the configured header
+	store     session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -200,13 +203,16 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 			Key:      cfg.AuthKey,
 			Throttle: auth.NewThrottle(cfg.Throttle),
 			ClientOf: clientOf,
+			// The lab's rotation switch, for the browser that carries it.
+			KeepSessionID: func(r *http.Request) bool { return defenceOff(r, contract.SwitchRotation) },
 		}),
-		lessons:  deps.Lessons,
-		echoes:   newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
-		clientOf: clientOf,
-		store:    deps.Sessions,
-		requests: &requestCounter{},
-		greeting: greeting,
+		lessons:   deps.Lessons,
+		echoes:    newEchoStore(deps.Now, 2*time.Minute, 10_000, 64),
+		clientOf:  clientOf,
+		store:     deps.Sessions,
+		requests:  &requestCounter{},
+		attackers: newAttackers(deps.Now, st.sessions.Config().CookieName),
+		greeting:  greeting,
 	}, nil
 }
 

@@ -35,6 +35,7 @@ type Auth struct {
 	key      []byte // for the session auth hash
 	throttle *Throttle
 	clientOf func(*http.Request) string
+	keepID   func(*http.Request) bool
 }
 
 // Options are the parts of the authentication system.
@@ -51,6 +52,11 @@ type Options struct {
 	// ClientOf names the client a request comes from, for the throttle;
 	// default the host of r.RemoteAddr.
 	ClientOf func(*http.Request) string
+	// KeepSessionID, when set and true for a request, makes Login keep the
+	// session id instead of renewing it: the lab's rotation switch, which
+	// lets session fixation work for the one browser that carries it.
+	// Nil (the default) always renews.
+	KeepSessionID func(*http.Request) bool
 }
 
 // New returns the authentication system.
@@ -67,7 +73,7 @@ func New(opts Options) *Auth {
 			return host
 		}
 	}
-	return &Auth{users: opts.Users, sessions: opts.Sessions, key: opts.Key, throttle: opts.Throttle, clientOf: opts.ClientOf}
+	return &Auth{users: opts.Users, sessions: opts.Sessions, key: opts.Key, throttle: opts.Throttle, clientOf: opts.ClientOf, keepID: opts.KeepSessionID}
 }
 
 // Throttle returns the login and sign-up throttle.
@@ -222,7 +228,8 @@ func (a *Auth) SignUp(w http.ResponseWriter, r *http.Request, f *SignupForm) (bo
 // that belonged to a different user is emptied first; then the session id
 // is renewed — anonymous data is kept, the old record deleted — and the user
 // id and session hash are stored. The new id is what defeats session
-// fixation.
+// fixation (Django's cycle_key); Options.KeepSessionID can skip it for a
+// request, to show the attack working.
 //
 // The session is committed here, before anything else changes: if it
 // cannot be saved (a full store), the error is returned and the previous
@@ -242,7 +249,9 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 			sess.Flush()
 		}
 	}
-	sess.Renew()
+	if a.keepID == nil || !a.keepID(r) {
+		sess.Renew()
+	}
 	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))

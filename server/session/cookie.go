@@ -9,7 +9,13 @@ import (
 // absolute end. Max-Age counts what is left of the lifetime, so re-sending
 // the cookie on a write never extends it.
 func (m *Manager) sessionCookie(r *http.Request, value string, created, now time.Time) *http.Cookie {
-	left := created.Add(m.cfg.Lifetime).Sub(now) / time.Second
+	return m.cookieUntil(r, value, created.Add(m.cfg.Lifetime), now)
+}
+
+// cookieUntil is the session cookie carrying value, kept by the browser
+// until until (at least a second).
+func (m *Manager) cookieUntil(r *http.Request, value string, until, now time.Time) *http.Cookie {
+	left := until.Sub(now) / time.Second
 	if left < 1 {
 		left = 1
 	}
@@ -24,6 +30,20 @@ func (m *Manager) sessionCookie(r *http.Request, value string, created, now time
 		SameSite: http.SameSiteLaxMode,
 	}
 }
+
+// CookieFor returns the session cookie carrying value, with every
+// attribute the manager gives its own and a Max-Age that ends at until:
+// for the lab routes that write a session cookie the manager did not
+// choose (one planted by lesson 11's attacker, one tampered with by lesson
+// 12). Send it with PutCookie.
+func (m *Manager) CookieFor(r *http.Request, value string, until time.Time) *http.Cookie {
+	return m.cookieUntil(r, value, until, m.cfg.Now())
+}
+
+// PutCookie adds c to h in place of any earlier Set-Cookie line for the
+// same name, as the manager does with its own: a response states one
+// decision about a cookie.
+func PutCookie(h http.Header, c *http.Cookie) { setCookie(h, c) }
 
 // clearingCookie expires the session cookie: Max-Age=0 plus a 1970 Expires
 // for clients that ignore Max-Age, with the attributes it was set with.

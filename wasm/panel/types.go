@@ -24,6 +24,7 @@ type State struct {
 	Cookies       []Cookie
 	Session       *Session
 	Events        []Event
+	Switches      []string
 	Now           Time
 	Echo          *Echo
 }
