@@ -119,7 +119,7 @@ func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 func refuseCrossOrigin(s *site, next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin"})
+		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin", more: "csrf"})
 	}))
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
