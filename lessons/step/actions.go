@@ -168,7 +168,7 @@ var Actions = []ActionKind{
 		},
 		Template: `<div class="elsewhere" data-elsewhere="{{.Action.Path}}">
 <p>{{.Words.how}} <code>{{.Origin}}{{.Action.Path}}</code></p>
-<dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code>{{.Value}}</code></dd>{{end}}</dl>
+<dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code data-elsewhere-field="{{.Name}}"{{with .Rand}} data-rand-text="{{.}}"{{end}}>{{.Value}}</code></dd>{{end}}</dl>
 <p>{{.Words.then}}</p>
 <a class="button" href="{{.Next}}" data-action-button data-reload>{{.Button}}</a>
 </div>`,
