@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"container/list"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -14,6 +17,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +52,7 @@ type attackers struct {
 	now           func() time.Time
 	sessionCookie string // its name
 	transport     *http.Transport
+	secret        []byte // keys onBehalfOf's header
 
 	mu       sync.Mutex
 	byID     map[string]*list.Element // of *attacker
@@ -61,12 +66,14 @@ type attacker struct {
 	id, client string
 	seen       time.Time // guarded by attackers.mu
 
-	mu     sync.Mutex
-	jar    *cookiejar.Jar
-	base   *url.URL // the address its jar's cookies belong to
-	log    []exchange
-	state  *state.State // what its last GET /api/state said; nil before one
-	cookie struct {     // the session cookie it last received, for plant
+	mu    sync.Mutex
+	jar   *cookiejar.Jar
+	base  *url.URL // the address its jar's cookies belong to
+	log   []exchange
+	state *state.State // what its last GET /api/state said; nil before one
+	// cookieSession is the verdict line of its last GET /lab/cookie-session.
+	cookieSession string
+	cookie        struct { // the session cookie it last received, for plant
 		value string
 		until time.Time
 	}
@@ -87,7 +94,7 @@ type exchange struct {
 // dialKey carries the address the attacker's connection must go to.
 type dialKey struct{}
 
-func newAttackers(now func() time.Time, sessionCookie string) *attackers {
+func newAttackers(now func() time.Time) *attackers {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr := &http.Transport{
 		Proxy: nil, // never through a proxy from the environment: only to ourselves
@@ -102,7 +109,8 @@ func newAttackers(now func() time.Time, sessionCookie string) *attackers {
 		IdleConnTimeout:       30 * time.Second,
 		ResponseHeaderTimeout: attackerTimeout,
 	}
-	return &attackers{now: now, sessionCookie: sessionCookie, transport: tr, byID: map[string]*list.Element{}, byClient: map[string]int{}}
+	return &attackers{now: now, sessionCookie: session.DefaultCookieName, transport: tr, secret: randomKey(),
+		byID: map[string]*list.Element{}, byClient: map[string]int{}}
 }
 
 // of returns the learner's attacker, if the request names one that lives.
@@ -222,6 +230,37 @@ func targetOf(r *http.Request) (target, error) {
 	return target{base: base, local: local.String()}, nil
 }
 
+// onBehalfHeader names, on an attacker's request, the learner it acts for
+// (their client key) with an HMAC only this process can make: the
+// per-client budgets then count the attacker's requests against that
+// learner, not against this server's own address, which every attacker
+// shares.
+const onBehalfHeader = "X-Cookielab-Attacker-For"
+
+func (p *attackers) onBehalf(client string) string {
+	return client + " " + p.tag(client)
+}
+
+func (p *attackers) tag(client string) string {
+	m := hmac.New(sha256.New, p.secret)
+	m.Write([]byte(client))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// onBehalfOf returns the learner an attacker's request acts for, if r is
+// one of this process's attackers' requests.
+func (p *attackers) onBehalfOf(r *http.Request) (string, bool) {
+	v := r.Header.Get(onBehalfHeader)
+	if v == "" {
+		return "", false
+	}
+	client, tag, ok := strings.Cut(v, " ")
+	if !ok || !hmac.Equal([]byte(tag), []byte(p.tag(client))) {
+		return "", false
+	}
+	return client, true
+}
+
 // client is an HTTP client with the attacker's jar that does not follow
 // redirects: each answer is recorded as it came.
 func (p *attackers) client(a *attacker) *http.Client {
@@ -234,8 +273,9 @@ func (p *attackers) client(a *attacker) *http.Client {
 }
 
 // request makes one request with the attacker's jar and records it. It
-// returns the body read (bounded).
-func (p *attackers) request(ctx context.Context, a *attacker, t target, method, path string, form url.Values) ([]byte, *exchange, error) {
+// returns the body read (bounded), and an error when the answer's status
+// is not want (any status when want is 0): the learner is told why.
+func (p *attackers) request(ctx context.Context, a *attacker, t target, method, path string, form url.Values, want int) ([]byte, *exchange, error) {
 	a.base = t.base
 	u := t.base.ResolveReference(&url.URL{Path: path})
 	var body io.Reader
@@ -250,6 +290,7 @@ func (p *attackers) request(ctx context.Context, a *attacker, t target, method, 
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("User-Agent", "cookielab-attacker/1 (lesson 11)")
+	req.Header.Set(onBehalfHeader, p.onBehalf(a.client))
 	ex := exchange{method: method, path: path, cookie: shortCookies(a.jar.Cookies(u))}
 	res, err := p.client(a).Do(req)
 	if err != nil {
@@ -268,6 +309,18 @@ func (p *attackers) request(ctx context.Context, a *attacker, t target, method, 
 		}
 	}
 	a.record(ex)
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests:
+		// The learner's own budget of new sessions (onBehalfOf) is spent.
+		secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || secs < 1 {
+			secs = 60
+		}
+		return nil, nil, &notAdmittedError{wait: time.Duration(secs) * time.Second}
+	case want != 0 && res.StatusCode != want:
+		return nil, nil, &httpError{status: http.StatusBadGateway, key: "error.502.attacker_status",
+			args: []any{"request", method + " " + path, "status", res.StatusCode}}
+	}
 	return b, &a.log[len(a.log)-1], nil
 }
 
@@ -291,13 +344,13 @@ func (a *attacker) record(ex exchange) {
 // visitState asks GET /api/state what the attacker's jar gets it, and
 // records the answer.
 func (p *attackers) visitState(ctx context.Context, a *attacker, t target) error {
-	b, ex, err := p.request(ctx, a, t, http.MethodGet, "/api/state", nil)
+	b, ex, err := p.request(ctx, a, t, http.MethodGet, "/api/state", nil, http.StatusOK)
 	if err != nil {
 		return err
 	}
 	var st state.State
-	if ex.status != http.StatusOK || json.Unmarshal(b, &st) != nil {
-		return fmt.Errorf("attacker: GET /api/state answered %d", ex.status)
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("attacker: GET /api/state: %w", err)
 	}
 	a.state = &st
 	ex.saw = "no user"
@@ -321,10 +374,11 @@ func attackerVerdict(st *state.State) string {
 
 // The attacker's actions (POST /lab/attacker's do field).
 const (
-	doGetSession = "get-session"
-	doPlant      = "plant"
-	doVisit      = "visit"
-	doSteal      = "steal"
+	doGetSession         = "get-session"
+	doPlant              = "plant"
+	doVisit              = "visit"
+	doSteal              = "steal"
+	doVisitCookieSession = "visit-cookie-session"
 )
 
 // handleLabAttacker handles "POST /lab/attacker": do is one of
@@ -333,12 +387,13 @@ const (
 // browser, as a vulnerable sibling site could), visit (the attacker asks
 // GET /me and GET /api/state with its jar), steal (the learner's session
 // cookies are copied into the attacker's jar, as an XSS or a sniffer
-// would); then back.
+// would) or visit-cookie-session (lesson 12: GET /lab/cookie-session with
+// its jar); then back.
 func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		do := r.PostForm.Get("do")
 		switch do {
-		case doGetSession, doPlant, doVisit, doSteal:
+		case doGetSession, doPlant, doVisit, doSteal, doVisitCookieSession:
 		default:
 			s.Error(w, r, badRequest("error.400.attacker_do"))
 			return
@@ -358,21 +413,29 @@ func handleLabAttacker(s *site, pool *attackers, clientOf func(*http.Request) st
 		ctx := r.Context()
 		switch do {
 		case doGetSession:
-			if _, _, err = pool.request(ctx, a, t, http.MethodPost, "/lab/session", url.Values{"key": {"attacker"}, "value": {"1"}}); err == nil {
+			if _, _, err = pool.request(ctx, a, t, http.MethodPost, "/lab/session", url.Values{"key": {"attacker"}, "value": {"1"}}, http.StatusSeeOther); err == nil {
 				err = pool.visitState(ctx, a, t)
 			}
 		case doPlant:
 			err = plantSession(w, r, s.sessions, a, pool.now())
 		case doVisit:
-			if _, _, err = pool.request(ctx, a, t, http.MethodGet, "/me", nil); err == nil {
+			if _, _, err = pool.request(ctx, a, t, http.MethodGet, "/me", nil, 0); err == nil {
 				err = pool.visitState(ctx, a, t)
 			}
 		case doSteal:
 			err = steal(r, a, t, s.sessions.Config(), pool.now())
+		case doVisitCookieSession:
+			var b []byte
+			var ex *exchange
+			if b, ex, err = pool.request(ctx, a, t, http.MethodGet, "/lab/cookie-session", nil, http.StatusOK); err == nil {
+				a.cookieSession = lastLineWith(b, cookieSessionVerdictPrefix)
+				ex.saw = strings.TrimPrefix(a.cookieSession, cookieSessionVerdictPrefix)
+			}
 		}
 		if err != nil {
 			var he *httpError
-			if !errors.As(err, &he) {
+			var na *notAdmittedError
+			if !errors.As(err, &he) && !errors.As(err, &na) {
 				s.log.Warn("attacker request failed", "do", do, "err", err)
 				err = &httpError{status: http.StatusBadGateway, key: "error.502.attacker"}
 			}
@@ -401,7 +464,7 @@ func plantSession(w http.ResponseWriter, r *http.Request, sessions *session.Mana
 func steal(r *http.Request, a *attacker, t target, cfg session.Config, now time.Time) error {
 	var taken []*http.Cookie
 	var names []string
-	for _, name := range []string{cfg.CookieName} {
+	for _, name := range []string{cfg.CookieName, cookieSessionCookie} {
 		if c, err := r.Cookie(name); err == nil && c.Value != "" && len(c.Value) <= maxStolenCookie {
 			taken = append(taken, &http.Cookie{Name: name, Value: c.Value, Path: "/"})
 			names = append(names, name)
@@ -423,6 +486,18 @@ func steal(r *http.Request, a *attacker, t target, cfg session.Config, now time.
 // maxStolenCookie bounds what steal keeps of one cookie: a browser keeps
 // no cookie larger than 4096 bytes.
 const maxStolenCookie = 4096
+
+// lastLineWith returns the last line of b that starts with prefix.
+func lastLineWith(b []byte, prefix string) string {
+	found := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, prefix) {
+			found = line
+		}
+	}
+	return found
+}
 
 // handleLabAttackerShow handles "GET /lab/attacker": plain text of the
 // attacker's jar and its last requests, ending with the line the lessons
@@ -467,7 +542,11 @@ func handleLabAttackerShow(s *site, pool *attackers) http.Handler {
 				fmt.Fprintf(&b, "  saw: %s\n", ex.saw)
 			}
 		}
-		fmt.Fprintf(&b, "\n%s\n", attackerVerdict(a.state))
+		fmt.Fprintln(&b)
+		if a.cookieSession != "" {
+			fmt.Fprintf(&b, "attacker's %s\n", a.cookieSession)
+		}
+		fmt.Fprintf(&b, "%s\n", attackerVerdict(a.state))
 		writePlain(w, b.Bytes())
 	})
 }

@@ -210,3 +210,26 @@ func TestAttackerBounds(t *testing.T) {
 		t.Errorf("do=fly: %d", res.StatusCode)
 	}
 }
+
+// TestAttackerCountsAgainstItsLearner: the attacker's new sessions are
+// counted against the learner it acts for, not against this server's own
+// address, which every attacker shares: one learner spending their budget
+// leaves another learner's attacker working.
+func TestAttackerCountsAgainstItsLearner(t *testing.T) {
+	lab := newTestLabOpts(t, labOptions{cfg: Config{AnonymousPerMinute: 2}})
+	for range 2 {
+		lab.browserFrom("127.0.0.2").attackerDo("get-session")
+	}
+	res := lab.browserFrom("127.0.0.2").post("/lab/attacker", url.Values{"do": {"get-session"}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a third attacker session from one learner in a minute: %d, want 429 with Retry-After", res.StatusCode)
+	}
+	lab.browserFrom("127.0.0.3").attackerDo("get-session")
+
+	// The header that says so is worth nothing unless this process made it.
+	req, _ := http.NewRequest(http.MethodGet, lab.srv.URL, nil)
+	req.Header.Set(onBehalfHeader, "127.0.0.9 forged")
+	if c, ok := lab.app.attackers.onBehalfOf(req); ok {
+		t.Errorf("a forged %s header was believed: %q", onBehalfHeader, c)
+	}
+}

@@ -49,7 +49,9 @@ func TestEchoGoesOnlyToWhoMadeIt(t *testing.T) {
 // TestEchoFloodEvictsOnlyTheFloodersOwn: one client posting with a new
 // session each time (no cookie jar) cannot push out another learner's echo.
 func TestEchoFloodEvictsOnlyTheFloodersOwn(t *testing.T) {
-	lab := newTestLab(t)
+	// The flood starts more sessions than one client's budget allows (see
+	// TestAnonymousSessionBudget): this test is about the echoes alone.
+	lab := newTestLabOpts(t, labOptions{cfg: Config{AnonymousPerMinute: 1000}})
 	learner := lab.browserFrom("127.0.0.2")
 	learner.post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}, "_echo": {nonceN(1)}})
 
@@ -114,5 +116,19 @@ func TestEchoOfAPlantedCookie(t *testing.T) {
 	st := learner.get("/api/state?echo=" + nonceN(7)).body
 	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
 		t.Errorf("the planted browser cannot collect the plant's echo: %s", st)
+	}
+}
+
+// TestEchoOfATamperedCookie: lesson 12's tamper sets the session cookie
+// itself; the next request presents no session the server knows, and
+// the echo is still collected by the browser that made it.
+func TestEchoOfATamperedCookie(t *testing.T) {
+	lab := newTestLab(t)
+	learner := lab.browser()
+	learner.post("/lab/session", url.Values{"key": {"note"}, "value": {"1"}})
+	learner.post("/lab/tamper", url.Values{"_echo": {nonceN(8)}})
+	st := learner.get("/api/state?echo=" + nonceN(8)).body
+	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
+		t.Errorf("the tampered browser cannot collect the tamper's echo: %s", st)
 	}
 }

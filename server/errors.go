@@ -51,10 +51,14 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var busy *auth.BusyError
 	var throttled *auth.ThrottledError
+	var notAdmitted *notAdmittedError
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, session.ErrInterrupted):
 		he = errInterrupted
+	case errors.As(err, &notAdmitted):
+		he = &httpError{status: http.StatusTooManyRequests, key: "error.429.sessions", args: []any{"n", notAdmitted.seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(notAdmitted.seconds()))
 	case errors.Is(err, session.ErrTooLarge):
 		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
 	case errors.Is(err, session.ErrFull):

@@ -66,6 +66,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
 	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName, s.attackers)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
+	r.Handle("/lab/stored", handleLabStored(site)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
 
 	// The advanced track's playground: each defence it turns off is off
@@ -73,6 +74,13 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/switch", handleLabSwitch(site)).Methods(http.MethodPost)
 	r.Handle("/lab/attacker", handleLabAttacker(site, s.attackers, s.clientOf)).Methods(http.MethodPost)
 	r.Handle("/lab/attacker", handleLabAttackerShow(site, s.attackers)).Methods(get...)
+	r.Handle("/lab/signed", handleLabSigned(site, s.notes)).Methods(http.MethodPost)
+	r.Handle("/lab/signed", handleLabSignedShow(site, s.notes)).Methods(get...)
+	r.Handle("/lab/tamper", handleLabTamper(site)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session", handleCookieSessionPut(site, s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session", handleCookieSessionShow(site, s.cookieSessions)).Methods(get...)
+	r.Handle("/lab/cookie-session/login", handleCookieSessionLogin(site, s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session/logout", handleCookieSessionLogout(s.cookieSessions)).Methods(http.MethodPost)
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)

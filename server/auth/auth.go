@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // Session keys owned by the auth system, as in Django. Keys starting with
@@ -140,7 +141,7 @@ func (a *Auth) resolve(sess *session.Session) (User, bool) {
 	stored, _ := sess.Get(SessionHashKey)
 	if !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
 		// The password changed since this session logged in: end it.
-		sess.Flush()
+		sess.End(contract.ReasonPasswordChanged)
 		return User{}, false
 	}
 	return u, true
@@ -246,7 +247,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	if id, ok := sess.Get(SessionUserKey); ok {
 		stored, _ := sess.Get(SessionHashKey)
 		if id != u.ID || !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
-			sess.Flush()
+			sess.End(contract.ReasonOtherUser)
 		}
 	}
 	if a.keepID == nil || !a.keepID(r) {

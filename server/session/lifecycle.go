@@ -148,7 +148,7 @@ func (m *Manager) end(ctx context.Context, s *Session, h http.Header, r *http.Re
 		if err := storeErr(m.store.Delete(ctx, s.stored.ID)); err != nil {
 			return err
 		}
-		s.record(state.Destroyed, now, s.stored.ID, "", "")
+		s.record(state.Destroyed, now, s.stored.ID, "", s.endReason)
 		s.stored = nil
 	}
 	if s.cookie != "" {

@@ -27,6 +27,10 @@ const (
 	ReasonIdle         = contract.ReasonIdle
 	ReasonAbsolute     = contract.ReasonAbsolute
 	ReasonInterrupted  = contract.ReasonInterrupted
+
+	ReasonLogout          = contract.ReasonLogout
+	ReasonOtherUser       = contract.ReasonOtherUser
+	ReasonPasswordChanged = contract.ReasonPasswordChanged
 )
 
 // State is the body of GET /api/state: what the server knows about the
