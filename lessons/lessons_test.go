@@ -42,7 +42,7 @@ var routes = map[string][]string{
 	"POST /lab/cookie-session/login":  {"username"},
 	"POST /lab/cookie-session/logout": {},
 	"GET /lab/cookie-session":         nil,
-	"POST /lab/clock":                 {"minutes", "busy"},
+	"POST /lab/clock":                 {"minutes", "active"},
 	"GET /lab/csrf":                   nil,
 	"GET /me/sessions":                nil,
 	"POST /me/sessions/end-others":    {},

@@ -81,6 +81,7 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/cookie-session", handleCookieSessionShow(site, s.cookieSessions)).Methods(get...)
 	r.Handle("/lab/cookie-session/login", handleCookieSessionLogin(site, s.cookieSessions)).Methods(http.MethodPost)
 	r.Handle("/lab/cookie-session/logout", handleCookieSessionLogout(s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/clock", handleLabClock(site)).Methods(http.MethodPost)
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)

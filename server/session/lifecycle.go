@@ -185,10 +185,11 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	rec := Record{
 		UserID:   s.user,
 		Data:     s.data,
-		Created:  now,
-		LastSeen: now,
-		Deadline: m.deadline(now, now),
+		Created:  now.Add(-s.shiftCreated), // a new id keeps a Shift asked for in this request
+		LastSeen: now.Add(-s.shiftLastSeen),
 	}
+	rec.Deadline = m.deadline(rec.Created, rec.LastSeen)
+	s.shiftCreated, s.shiftLastSeen = 0, 0
 	ev := state.Event{Kind: state.Created, At: now}
 	var history []state.Event
 	if prev != nil {
@@ -220,7 +221,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	s.events = append(s.events, ev)
 	rec.Data = nil
 	s.stored, s.cookie = &rec, value
-	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
+	setCookie(h, m.sessionCookie(r, value, rec.Created, now, browserSession(s.data)))
 	return nil
 }
 
@@ -230,8 +231,11 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	rec := *s.stored
 	rec.Data, rec.UserID = s.data, s.user
-	rec.LastSeen = now
-	rec.Deadline = m.deadline(rec.Created, now)
+	rec.LastSeen = now.Add(-s.shiftLastSeen)
+	rec.Created = rec.Created.Add(-s.shiftCreated)
+	rec.Deadline = m.deadline(rec.Created, rec.LastSeen)
+	shifted := s.shiftCreated != 0 || s.shiftLastSeen != 0
+	s.shiftCreated, s.shiftLastSeen = 0, 0
 	err := storeErr(m.store.Update(ctx, rec))
 	if errors.Is(err, ErrNotFound) {
 		return m.interrupted(s, h, r, now)
@@ -246,8 +250,12 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 		return err
 	}
 	rec.Data = nil
-	s.stored, s.cookie = &rec, value
-	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
+	s.stored = &rec
+	if shifted {
+		return nil // the browser's cookie keeps its own clock (Shift)
+	}
+	s.cookie = value
+	setCookie(h, m.sessionCookie(r, value, rec.Created, now, browserSession(s.data)))
 	return nil
 }
 

@@ -26,9 +26,12 @@ type Session struct {
 	// set, or "" when it holds none or the response clears it.
 	cookie string
 
-	change    change // what the next commit must do
-	endReason string // why the pending end ends the session: the destroyed event's reason
-	observing bool   // Observe: only looking, so an unchanged session's idle clock stays put
+	change change // what the next commit must do
+	// shiftCreated and shiftLastSeen move the record's times back at the
+	// next commit (Shift, ShiftStart).
+	shiftCreated, shiftLastSeen time.Duration
+	endReason                   string // why the pending end ends the session: the destroyed event's reason
+	observing                   bool   // Observe: only looking, so an unchanged session's idle clock stays put
 
 	events []state.Event // this request's events
 	err    error         // sticky: once a commit failed, later commits report the same

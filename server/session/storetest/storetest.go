@@ -55,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"RoundTrip", testRoundTrip},
 		{"CreateOnlyIfAbsent", testCreateOnlyIfAbsent},
 		{"UpdateOnlyIfPresent", testUpdateOnlyIfPresent},
+		{"UpdateMovesTimesBack", testUpdateMovesTimesBack},
 		{"TouchOnlyIfPresent", testTouchOnlyIfPresent},
 		{"DeleteMissing", testDeleteMissing},
 		{"Expiry", testExpiry},
@@ -257,6 +258,46 @@ func testUpdateOnlyIfPresent(t *testing.T, open Open) {
 	}
 	f.wantErr("Update after Delete", f.store.Update(f.ctx, rec), session.ErrNotFound)
 	f.wantGone(rec.ID)
+}
+
+// testUpdateMovesTimesBack: an Update may move Created and LastSeen back
+// (Session.Shift, lesson 13's clock) and the store keeps exactly those
+// times; one that moves the Deadline into the past leaves the record
+// expired, as at its deadline: ErrExpired with the new times, or gone.
+func testUpdateMovesTimesBack(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "v"})
+	f.create(rec)
+	rec.Created = rec.Created.Add(-48 * time.Hour)
+	rec.LastSeen = rec.LastSeen.Add(-30 * time.Minute)
+	rec.Deadline = rec.Deadline.Add(-30 * time.Minute)
+	if err := f.store.Update(f.ctx, rec); err != nil {
+		t.Fatalf("Update with earlier times: %v", err)
+	}
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, rec, got)
+
+	rec.LastSeen = rec.LastSeen.Add(-2 * time.Hour)
+	rec.Deadline = f.clock.Now().Add(-time.Millisecond)
+	if err := f.store.Update(f.ctx, rec); err != nil {
+		t.Fatalf("Update to a past deadline: %v", err)
+	}
+	got, err = f.store.Get(f.ctx, rec.ID)
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		want := session.Record{ID: rec.ID, Created: rec.Created, LastSeen: rec.LastSeen, Deadline: rec.Deadline}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("ErrExpired's record must carry the id and the new times (-want +got):\n%s", diff)
+		}
+	case errors.Is(err, session.ErrNotFound):
+	default:
+		t.Fatalf("Get after an Update to a past deadline = %+v, %v; want ErrExpired or ErrNotFound", got, err)
+	}
+	now := f.clock.Now()
+	f.wantErr("Touch after an Update to a past deadline", f.store.Touch(f.ctx, rec.ID, now, now.Add(time.Hour)), session.ErrNotFound)
 }
 
 func testTouchOnlyIfPresent(t *testing.T, open Open) {
