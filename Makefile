@@ -37,7 +37,7 @@ cluster: panel
 		store=redis://$(CLUSTER_REDIS)/0; \
 	fi; \
 	for addr in $(CLUSTER_ADDRS); do \
-		COOKIELAB_SESSION_KEYS=$$(cat $$dir/session.key) $$dir/cookielab -addr $$addr -store $$store -users sqlite:$$dir/users.db & pids="$$pids $$!"; \
+		COOKIELAB_SESSION_KEYS=$$(cat $$dir/session.key) $$dir/cookielab -addr $$addr -attacker-addr "" -store $$store -users sqlite:$$dir/users.db & pids="$$pids $$!"; \
 	done; \
 	wait
 

@@ -82,6 +82,11 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/cookie-session/login", handleCookieSessionLogin(site, s.cookieSessions)).Methods(http.MethodPost)
 	r.Handle("/lab/cookie-session/logout", handleCookieSessionLogout(s.cookieSessions)).Methods(http.MethodPost)
 	r.Handle("/lab/clock", handleLabClock(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf", handleCSRFPage(site, s.attackerSite != nil)).Methods(get...)
+	r.Handle("/lab/csrf/transfer", handleCSRFTransfer(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf/protected", handleCSRFProtected(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf/attacker", handleAttackerLink(site, s.attackerSite, "")).Methods(get...)
+	r.Handle("/lab/csrf/attacker/token", handleAttackerLink(site, s.attackerSite, "token")).Methods(get...)
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -28,6 +29,12 @@ type Config struct {
 	Session session.Config
 	// AuthKey keys the session auth hash; random per start when empty.
 	AuthKey []byte
+	// AttackerOrigin is lesson 14's attacker site's origin as learners
+	// reach it (http://localhost:8081 when the lab is on 127.0.0.1:8080):
+	// another host name than the lab's, so that it is another site. The
+	// caller serves AttackerHandler there. Empty: no attacker site, and
+	// the lab's links to it say so.
+	AttackerOrigin string
 	// SigningKey keys what the advanced track signs besides the session
 	// cookie (lesson 12's signed_note and cookie_session, lesson 14's link
 	// to the attacker site, lesson 15's session handles), each purpose
@@ -105,8 +112,10 @@ type Server struct {
 	// sessions kept in a signed cookie.
 	notes          signer
 	cookieSessions *cookieSessions
-	clientOf       func(*http.Request) string // clientKey with the configured header
-	store          session.Store              // for the operator's view
+	// attackerSite is lesson 14's second site; nil when not configured.
+	attackerSite *attackerSite
+	clientOf     func(*http.Request) string // clientKey with the configured header
+	store        session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -214,7 +223,11 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
-	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName, cfg.WaitScale)
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, pageOptions{
+		sessionCookie: st.sessions.Config().CookieName,
+		waitScale:     cfg.WaitScale,
+		otherSite:     strings.TrimSuffix(cfg.AttackerOrigin, "/"),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}
@@ -253,6 +266,12 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	})
 	sessCfg = st.sessions.Config()
 	attackers.sessionCookie = sessCfg.CookieName
+	var site2 *attackerSite
+	if cfg.AttackerOrigin != "" {
+		if site2, err = newAttackerSite(cfg.AttackerOrigin, cfg.SigningKey, i18n); err != nil {
+			return nil, err
+		}
+	}
 	return &Server{
 		cfg:       cfg,
 		pages:     lp,
@@ -268,8 +287,18 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		notes:     newSigner(cfg.SigningKey, "cookielab.lab.signed_note"),
 		cookieSessions: &cookieSessions{signer: newSigner(cfg.SigningKey, cookieSessionSalt),
 			lifetime: sessCfg.Lifetime, secure: sessCfg.Secure, now: deps.Now, auth: a},
-		greeting: greeting,
+		attackerSite: site2,
+		greeting:     greeting,
 	}, nil
+}
+
+// AttackerHandler returns lesson 14's attacker site, to be served on its
+// own listener at Config.AttackerOrigin; nil when that is empty.
+func (s *Server) AttackerHandler() http.Handler {
+	if s.attackerSite == nil {
+		return nil
+	}
+	return logRequests(s.site, s.attackerSite.Handler())
 }
 
 // randomKey returns 32 bytes from crypto/rand (which never fails).
