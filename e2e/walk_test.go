@@ -104,7 +104,11 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 		return v, fails, err
 	}
 	fails = append(fails, check(v, st.Expect)...)
-	return v, append(fails, l.newErrors()...), nil
+	doc := ""
+	if v.Browser != nil {
+		doc = v.Browser.URL
+	}
+	return v, append(fails, l.newErrors(doc)...), nil
 }
 
 // goToStep makes step n of the lesson the one on screen: nothing to do when
