@@ -207,7 +207,7 @@ func handleCookieSessionPut(s *site, cs *cookieSessions) http.Handler {
 func handleCookieSessionLogin(s *site, cs *cookieSessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.PostForm.Get("username")
-		if !slices.ContainsFunc(auth.DemoAccounts, func(d struct{ Username, DisplayName, Password string }) bool { return d.Username == name }) {
+		if !auth.IsDemoAccount(name) {
 			s.Error(w, r, badRequest("error.400.cookiesession_user"))
 			return
 		}

@@ -141,6 +141,7 @@ type browser struct {
 	lab *testLab
 	c   *http.Client
 	jar *cookiejar.Jar
+	ua  string // the User-Agent it sends, when set
 }
 
 func (l *testLab) browser() *browser {
@@ -175,6 +176,9 @@ type response struct {
 
 func (b *browser) do(req *http.Request) *response {
 	b.lab.t.Helper()
+	if b.ua != "" {
+		req.Header.Set("User-Agent", b.ua)
+	}
 	res, err := b.c.Do(req)
 	if err != nil {
 		b.lab.t.Fatal(err)

@@ -114,8 +114,10 @@ type Server struct {
 	cookieSessions *cookieSessions
 	// attackerSite is lesson 14's second site; nil when not configured.
 	attackerSite *attackerSite
-	clientOf     func(*http.Request) string // clientKey with the configured header
-	store        session.Store              // for the operator's view
+	// sessionList is lesson 15's "your sessions".
+	sessionList *sessionList
+	clientOf    func(*http.Request) string // clientKey with the configured header
+	store       session.Store              // for the operator's view
 	// greeting is the header partial's source, shown by /lab/template.
 	greeting string
 }
@@ -288,6 +290,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		cookieSessions: &cookieSessions{signer: newSigner(cfg.SigningKey, cookieSessionSalt),
 			lifetime: sessCfg.Lifetime, secure: sessCfg.Secure, now: deps.Now, auth: a},
 		attackerSite: site2,
+		sessionList:  &sessionList{store: deps.Sessions, handles: newSigner(cfg.SigningKey, "cookielab.sessions.handle"), auth: a},
 		greeting:     greeting,
 	}, nil
 }

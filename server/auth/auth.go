@@ -20,7 +20,15 @@ import (
 const (
 	SessionUserKey = "_auth_user_id"
 	SessionHashKey = "_auth_user_hash"
+	// SessionUserAgentKey and SessionClientKey say, for "your sessions",
+	// which browser logged in (its User-Agent, at most MaxUserAgent
+	// characters) and from where (the client key the throttle uses).
+	SessionUserAgentKey = "_auth_user_agent"
+	SessionClientKey    = "_auth_client"
 )
+
+// MaxUserAgent bounds the User-Agent a session keeps.
+const MaxUserAgent = 200
 
 // Errors of Authenticate. Their text is never shown: forms map them to the
 // message keys below.
@@ -256,6 +264,12 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))
+	if ua := truncate(r.UserAgent(), MaxUserAgent); ua != "" {
+		sess.Put(SessionUserAgentKey, ua)
+	} else {
+		sess.Delete(SessionUserAgentKey)
+	}
+	sess.Put(SessionClientKey, a.clientOf(r))
 	if err := a.sessions.Commit(w, r); err != nil {
 		return err
 	}
@@ -352,4 +366,16 @@ func SafeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// truncate keeps the first n characters of s, and only valid UTF-8.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

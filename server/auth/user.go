@@ -138,6 +138,10 @@ var DemoAccounts = []struct{ Username, DisplayName, Password string }{
 	{"bob", "", "builder"},
 }
 
+// IsDemoAccount reports whether username is one of DemoAccounts, which a
+// whole class may share.
+func IsDemoAccount(username string) bool { return isDemoAccount(username) }
+
 // NewSeededUsers returns a store holding the demo accounts.
 func NewSeededUsers(opts UsersOptions) (*Users, error) {
 	users, err := NewUsers(opts)

@@ -133,6 +133,12 @@ func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.R
 	return nil
 }
 
+// touchDivisor: an unchanged session's idle clock moves only once it is
+// more than IdleTimeout/touchDivisor behind (a minute, for two hours), so a
+// read-mostly learner does not cost a store write per request; a session
+// may end that much before its exact idle deadline.
+const touchDivisor = 120
+
 // dataBytes is what Config.MaxDataBytes bounds.
 func dataBytes(s *Session) int {
 	n := len(s.user)
@@ -274,6 +280,11 @@ func (m *Manager) interrupted(s *Session, h http.Header, r *http.Request, now ti
 // too, so that a later Put in this request starts an empty session rather
 // than carrying the deleted one's data (a login, say) into a new record.
 func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
+	if now.Sub(s.stored.LastSeen) < m.cfg.IdleTimeout/touchDivisor {
+		// Moved a moment ago: a database or Redis need not write on every
+		// read for an idle clock counted in hours (see touchDivisor).
+		return nil
+	}
 	dl := m.deadline(s.stored.Created, now)
 	err := storeErr(m.store.Touch(ctx, s.stored.ID, now, dl))
 	if errors.Is(err, ErrNotFound) {
