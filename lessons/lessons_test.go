@@ -51,8 +51,6 @@ var routes = map[string][]string{
 	"POST /lab/csrf/protected":        {"to", "amount", "csrfmiddlewaretoken"},
 	"GET /lab/csrf/attacker":          nil,
 	"GET /lab/csrf/attacker/token":    nil,
-	"GET /me/sessions":                nil,
-	"POST /me/sessions/end-others":    {},
 	"POST /password":                  {"old_password", "new_password1", "new_password2"},
 	"GET /":                           nil,
 }
