@@ -222,8 +222,12 @@ func (l *learner) openSecond() error {
 func (l *learner) elsewhere(ctx context.Context, st lessons.Step) error {
 	var shown map[string]string
 	if err := l.tab.Eval(ctx, fmt.Sprintf(`JSON.stringify(Object.fromEntries(Array.from(
-  document.querySelectorAll('[data-step="%d"] [data-elsewhere-field]'), c => [c.dataset.elsewhereField, c.textContent])))`, st.N), &shown); err != nil {
+  document.querySelectorAll('[data-step="%[1]d"] [data-elsewhere-field]'), c => [c.dataset.elsewhereField, c.textContent])
+  .concat([["(address)", (document.querySelector('[data-step="%[1]d"] [data-here]') || {}).textContent || ""]])))`, st.N), &shown); err != nil {
 		return fmt.Errorf("read the step's instructions: %w", err)
+	}
+	if want := l.base + st.Action.Path; shown["(address)"] != want {
+		return fmt.Errorf("the instructions name the address %q, want %q", shown["(address)"], want)
 	}
 	values := make([]string, len(st.Action.Fields))
 	for i, f := range st.Action.Fields {

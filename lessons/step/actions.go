@@ -69,7 +69,8 @@ type ActionKind struct {
 	// OtherSite kind, ForgeHandover of the path) and .Origin (this site's,
 	// as the learner reached it: for instructions that name an address).
 	// The controls a script drives carry the data- attributes lesson.js
-	// looks for.
+	// looks for (data-here: a path lesson.js prefixes with this page's
+	// origin, the address the learner really uses).
 	Template string
 }
 
@@ -168,7 +169,7 @@ var Actions = []ActionKind{
 			"then": {"Then come back to this window.", "그런 다음 이 창으로 돌아오세요."},
 		},
 		Template: `<div class="elsewhere" data-elsewhere="{{.Action.Path}}">
-<p>{{.Words.how}} <code>{{.Origin}}{{.Action.Path}}</code></p>
+<p>{{.Words.how}} <code data-here="{{.Action.Path}}">{{.Origin}}{{.Action.Path}}</code></p>
 <dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code data-elsewhere-field="{{.Name}}"{{with .Rand}} data-rand-text="{{.}}"{{end}}>{{.Value}}</code></dd>{{end}}</dl>
 <p>{{.Words.then}}</p>
 <a class="button" href="{{.Next}}" data-action-button data-reload>{{.Button}}</a>

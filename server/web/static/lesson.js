@@ -67,6 +67,11 @@
     for (const input of randInputs) input.value = input.dataset.rand.replaceAll('{rand}', digits);
     for (const el of randTexts) el.textContent = el.dataset.randText.replaceAll('{rand}', digits);
   }
+  // An address to type elsewhere (another browser) is this page's own
+  // origin and a path: the pages are drawn once, before anyone's address
+  // is known.
+  for (const el of document.querySelectorAll('[data-here]')) el.textContent = location.origin + el.dataset.here;
+
   const slug = lesson.dataset.lesson;
   const steps = [...lesson.querySelectorAll('[data-step]')];
   const total = steps.length;
