@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"cookielab/server/auth"
 )
@@ -152,23 +151,18 @@ type cookieSessionView struct {
 // pass the limit, with a form that stays small.
 func handleCookieSessionPut(s *site, cs *cookieSessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, value := r.PostForm.Get("key"), r.PostForm.Get("value")
-		filled := false
+		key, value, err := labEntry(r)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		if fill := r.PostForm.Get("fill"); fill != "" {
 			n, err := strconv.Atoi(fill)
 			if err != nil || n < 1 || n > browserCookieLimit || value != "" {
 				s.Error(w, r, badRequest("error.400.cookiesession_fill", "max", browserCookieLimit))
 				return
 			}
-			value, filled = strings.Repeat("x", n), true
-		}
-		switch {
-		case key == "" || len(key) > maxLabKey || (!filled && len(value) > maxLabValue) || !utf8.ValidString(key+value):
-			s.Error(w, r, badRequest("error.400.session_field"))
-			return
-		case strings.HasPrefix(key, "_"):
-			s.Error(w, r, badRequest("error.400.session_key"))
-			return
+			value = strings.Repeat("x", n)
 		}
 		sess := cs.load(r)
 		data := sess.data

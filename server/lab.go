@@ -40,18 +40,28 @@ const (
 	maxLabKeys  = 50
 )
 
+// labEntry reads the key and value fields of a session playground (the
+// server-side one, and lesson 12's session in a signed cookie). Keys
+// starting with "_" belong to the auth system.
+func labEntry(r *http.Request) (key, value string, err error) {
+	key, value = r.PostForm.Get("key"), r.PostForm.Get("value")
+	switch {
+	case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
+		return "", "", badRequest("error.400.session_field")
+	case strings.HasPrefix(key, "_"):
+		return "", "", badRequest("error.400.session_key")
+	}
+	return key, value, nil
+}
+
 // handleLabSession handles "POST /lab/session": key=value into the
 // caller's session (created if needed); an empty value removes the key.
 // Keys starting with "_" belong to the auth system.
 func handleLabSession(s *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, value := r.PostForm.Get("key"), r.PostForm.Get("value")
-		switch {
-		case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
-			s.Error(w, r, badRequest("error.400.session_field"))
-			return
-		case strings.HasPrefix(key, "_"):
-			s.Error(w, r, badRequest("error.400.session_key"))
+		key, value, err := labEntry(r)
+		if err != nil {
+			s.Error(w, r, err)
 			return
 		}
 		sess := session.FromContext(r.Context())

@@ -91,8 +91,8 @@ func (s *Server) router() *mux.Router {
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)
 	r.Handle("/password", auth.RequireLogin(handlePassword(site, a))).Methods(http.MethodPost)
-	r.Handle("/me/sessions", auth.RequireLogin(handleSessions(site, s.sessionList, s.clientOf))).Methods(get...)
-	r.Handle("/me/sessions/end", auth.RequireLogin(handleSessionEnd(site, s.sessionList, s.clientOf))).Methods(http.MethodPost)
-	r.Handle("/me/sessions/end-others", auth.RequireLogin(handleSessionsEndOthers(site, s.sessionList, s.clientOf))).Methods(http.MethodPost)
+	r.Handle("/me/sessions", auth.RequireLogin(handleSessions(site, s.sessionList))).Methods(get...)
+	r.Handle("/me/sessions/end", auth.RequireLogin(handleSessionEnd(site, s.sessionList))).Methods(http.MethodPost)
+	r.Handle("/me/sessions/end-others", auth.RequireLogin(handleSessionsEndOthers(site, s.sessionList))).Methods(http.MethodPost)
 	return r
 }

@@ -290,8 +290,9 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		cookieSessions: &cookieSessions{signer: newSigner(cfg.SigningKey, cookieSessionSalt),
 			lifetime: sessCfg.Lifetime, secure: sessCfg.Secure, now: deps.Now, auth: a},
 		attackerSite: site2,
-		sessionList:  &sessionList{store: deps.Sessions, handles: newSigner(cfg.SigningKey, "cookielab.sessions.handle"), auth: a},
-		greeting:     greeting,
+		sessionList: &sessionList{store: deps.Sessions, handles: newSigner(cfg.SigningKey, "cookielab.sessions.handle"), auth: a,
+			clientOf: clientOf},
+		greeting: greeting,
 	}, nil
 }
 

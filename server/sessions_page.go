@@ -26,9 +26,10 @@ const sessionHandleLen = 22
 
 // sessionList finds a user's live sessions in the store.
 type sessionList struct {
-	store   session.Store
-	handles signer
-	auth    *auth.Auth
+	store    session.Store
+	handles  signer
+	auth     *auth.Auth
+	clientOf func(*http.Request) string
 }
 
 // sessionRow is one session as the page shows it.
@@ -44,11 +45,13 @@ type sessionRow struct {
 
 func (sl *sessionList) handle(id string) string { return sl.handles.signature(id)[:sessionHandleLen] }
 
-// of lists u's live sessions, oldest first: those the store holds for u
-// whose auth hash still matches (a password change ended the others; they
-// are flushed at their next request). For a demo account, only those that
-// logged in from this client.
-func (sl *sessionList) of(r *http.Request, u auth.User, client string) ([]sessionRow, error) {
+// mine lists the live sessions of the request's user, oldest first: those
+// the store holds for them whose auth hash still matches (a password
+// change ended the others; they are flushed at their next request). For a
+// demo account, only those that logged in from this client.
+func (sl *sessionList) mine(r *http.Request) ([]sessionRow, error) {
+	u, _ := auth.CurrentUser(r.Context())
+	client := sl.clientOf(r)
 	recs, err := sl.store.ByUser(r.Context(), u.ID)
 	if err != nil {
 		return nil, err
@@ -80,14 +83,14 @@ type sessionsView struct {
 }
 
 // handleSessions handles "GET /me/sessions" (login required).
-func handleSessions(s *site, sl *sessionList, clientOf func(*http.Request) string) http.Handler {
+func handleSessions(s *site, sl *sessionList) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.CurrentUser(r.Context())
-		rows, err := sl.of(r, u, clientOf(r))
+		rows, err := sl.mine(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
+		u, _ := auth.CurrentUser(r.Context())
 		v := sessionsView{Rows: rows, Shared: auth.IsDemoAccount(u.Username)}
 		for _, row := range rows {
 			if !row.This {
@@ -109,15 +112,14 @@ func handleSessions(s *site, sl *sessionList, clientOf func(*http.Request) strin
 // (its browser is anonymous at its next request). This session's handle
 // is a 400 (log out instead); one that is not in this user's list, a 404.
 // Then back to the list.
-func handleSessionEnd(s *site, sl *sessionList, clientOf func(*http.Request) string) http.Handler {
+func handleSessionEnd(s *site, sl *sessionList) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.PostForm.Get("session")
 		if len(h) != sessionHandleLen {
 			s.Error(w, r, &httpError{status: http.StatusNotFound, key: "error.404.session_handle"})
 			return
 		}
-		u, _ := auth.CurrentUser(r.Context())
-		rows, err := sl.of(r, u, clientOf(r))
+		rows, err := sl.mine(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -144,10 +146,9 @@ func handleSessionEnd(s *site, sl *sessionList, clientOf func(*http.Request) str
 // handleSessionsEndOthers handles "POST /me/sessions/end-others" (login
 // required): every session in this user's list but this one is deleted;
 // then back to the list.
-func handleSessionsEndOthers(s *site, sl *sessionList, clientOf func(*http.Request) string) http.Handler {
+func handleSessionsEndOthers(s *site, sl *sessionList) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.CurrentUser(r.Context())
-		rows, err := sl.of(r, u, clientOf(r))
+		rows, err := sl.mine(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return

@@ -89,7 +89,7 @@ func defenceOff(r *http.Request, name string) bool {
 	return ok && sw.isOff(r)
 }
 
-// switchesOf lists the switches r carries, in contract.Switches order;
+// switchesOf lists the switches r carries, in labSwitches order;
 // never nil, so the JSON says [] rather than null.
 func switchesOf(r *http.Request) []string {
 	out := []string{}

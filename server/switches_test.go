@@ -7,21 +7,6 @@ import (
 	"testing"
 )
 
-// crossSite is a form POST as a browser sends it from a page of another
-// site, with this browser's jar.
-func (b *browser) crossSite(path string, form url.Values, origin string) *response {
-	b.lab.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.lab.srv.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		b.lab.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	req.Header.Set("Sec-Fetch-Mode", "navigate")
-	req.Header.Set("Origin", origin)
-	return b.do(req)
-}
-
 // TestOriginCheckSwitch: a cross-site POST is refused (403) unless the
 // request carries the learner's origin-check switch, which is SameSite=None
 // and Secure so that it rides along; another browser stays protected.
@@ -30,7 +15,7 @@ func TestOriginCheckSwitch(t *testing.T) {
 	learner, other := lab.browser(), lab.browser()
 	forged := url.Values{"key": {"forged"}, "value": {"1"}}
 
-	if res := learner.crossSite("/lab/session", forged, "http://localhost:1"); res.StatusCode != http.StatusForbidden {
+	if res := learner.forge(lab.srv.URL+"/lab/session", forged, "http://localhost:1", "sessionid", "lab_no_origin_check"); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site POST with the check on: %d", res.StatusCode)
 	}
 	res := learner.post("/lab/switch", url.Values{"name": {"origin-check"}, "on": {"0"}})
@@ -40,10 +25,10 @@ func TestOriginCheckSwitch(t *testing.T) {
 			t.Errorf("switch cookie %q lacks %s", line, want)
 		}
 	}
-	if res := learner.crossSite("/lab/session", forged, "http://localhost:1"); res.StatusCode != http.StatusSeeOther {
+	if res := learner.forge(lab.srv.URL+"/lab/session", forged, "http://localhost:1", "sessionid", "lab_no_origin_check"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("cross-site POST with the check off for this browser: %d, want it to run", res.StatusCode)
 	}
-	if res := other.crossSite("/lab/session", forged, "http://localhost:1"); res.StatusCode != http.StatusForbidden {
+	if res := other.forge(lab.srv.URL+"/lab/session", forged, "http://localhost:1", "sessionid"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("another browser's cross-site POST: %d, want 403", res.StatusCode)
 	}
 	res = learner.post("/lab/switch", url.Values{"name": {"origin-check"}, "on": {"1"}})
@@ -51,7 +36,7 @@ func TestOriginCheckSwitch(t *testing.T) {
 	if !strings.Contains(line, "Max-Age=0") || !strings.Contains(line, "Secure") || !strings.Contains(line, "SameSite=None") {
 		t.Errorf("turning it back on: %q, want a deletion with the cookie's own attributes", line)
 	}
-	if res := learner.crossSite("/lab/session", forged, "http://localhost:1"); res.StatusCode != http.StatusForbidden {
+	if res := learner.forge(lab.srv.URL+"/lab/session", forged, "http://localhost:1", "sessionid", "lab_no_origin_check"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site POST with the check back on: %d", res.StatusCode)
 	}
 }

@@ -8,6 +8,3 @@ const (
 	SwitchRotation    = "rotation"     // login keeps the session id: session fixation works (lesson 11)
 	SwitchOriginCheck = "origin-check" // cross-origin POSTs are not refused (lesson 14)
 )
-
-// Switches lists the switch names in the order pages show them.
-var Switches = []string{SwitchRotation, SwitchOriginCheck}

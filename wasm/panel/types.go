@@ -23,8 +23,8 @@ type State struct {
 	User          *User
 	Cookies       []Cookie
 	Session       *Session
-	Events        []Event
 	Switches      []string
+	Events        []Event
 	Now           Time
 	Echo          *Echo
 }

@@ -35,17 +35,17 @@ const (
 
 // State is the body of GET /api/state: what the server knows about the
 // caller's own request, cookies, session and user. Never anyone else's.
+// Switches are the lab switches the request carries (contract.Switch*):
+// defences turned off for this browser only; [] when none.
 type State struct {
-	Authenticated bool     `json:"authenticated"`
-	User          *User    `json:"user"`
-	Cookies       []Cookie `json:"cookies"` // as received on this request, in header order
-	Session       *Session `json:"session"`
-	Events        []Event  `json:"events"` // this browser's session's events, oldest first
-	// Switches are the lab switches this request carries (contract.Switch*):
-	// defences turned off for this browser only; [] when none.
-	Switches []string  `json:"switches"`
-	Now      time.Time `json:"now"` // server clock, so the panel can correct countdowns
-	Echo     *Echo     `json:"echo,omitempty"`
+	Authenticated bool      `json:"authenticated"`
+	User          *User     `json:"user"`
+	Cookies       []Cookie  `json:"cookies"` // as received on this request, in header order
+	Session       *Session  `json:"session"`
+	Switches      []string  `json:"switches"`
+	Events        []Event   `json:"events"` // this browser's session's events, oldest first
+	Now           time.Time `json:"now"`    // server clock, so the panel can correct countdowns
+	Echo          *Echo     `json:"echo,omitempty"`
 }
 
 // User is the public part of a user record.
