@@ -14,6 +14,7 @@ var curriculum = map[int]string{
 	1: "http-is-stateless", 2: "cookies", 3: "cookie-attributes", 4: "cookie-uses", 5: "sessions",
 	6: "auth-system", 7: "custom-user", 8: "login", 9: "logout", 10: "templates-auth",
 	11: "session-fixation", 12: "signing-and-tampering", 13: "expiry", 14: "csrf", 15: "many-sessions",
+	16: "where-sessions-live",
 }
 
 // routes is README.md's table of the routes lessons may use, with the form
@@ -41,7 +42,7 @@ var routes = map[string][]string{
 	"POST /lab/signed":                {"value"},
 	"GET /lab/signed":                 nil,
 	"POST /lab/tamper":                {},
-	"POST /lab/cookie-session":        {"key", "value"},
+	"POST /lab/cookie-session":        {"key", "value", "fill"},
 	"POST /lab/cookie-session/login":  {"username"},
 	"POST /lab/cookie-session/logout": {},
 	"GET /lab/cookie-session":         nil,
@@ -51,6 +52,7 @@ var routes = map[string][]string{
 	"POST /lab/csrf/protected":        {"to", "amount", "csrfmiddlewaretoken"},
 	"GET /lab/csrf/attacker":          nil,
 	"GET /lab/csrf/attacker/token":    nil,
+	"POST /password":                  {"old_password", "new_password1", "new_password2"},
 	"GET /":                           nil,
 }
 

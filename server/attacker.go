@@ -454,6 +454,7 @@ func plantSession(w http.ResponseWriter, r *http.Request, sessions *session.Mana
 		return badRequest("error.400.attacker_no_session")
 	}
 	session.PutCookie(w.Header(), sessions.CookieFor(r, a.cookie.value, a.cookie.until))
+	replacedSessionCookie(r)
 	a.record(exchange{note: "attacker.note.planted"})
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"cookielab/server/auth"
@@ -144,13 +146,23 @@ type cookieSessionView struct {
 // handleCookieSessionPut handles "POST /lab/cookie-session": key=value into
 // the cookie session (an empty value removes the key), then the whole
 // cookie is sent again, however large: the answer page says how large, and
-// whether a browser keeps it.
+// whether a browser keeps it. Instead of value, fill=N (up to the browser's
+// limit) stores N characters the server makes: one step of a lesson can
+// pass the limit, with a form that stays small.
 func handleCookieSessionPut(s *site, cs *cookieSessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, value, err := labEntry(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return
+		}
+		if fill := r.PostForm.Get("fill"); fill != "" {
+			n, err := strconv.Atoi(fill)
+			if err != nil || n < 1 || n > browserCookieLimit || value != "" {
+				s.Error(w, r, badRequest("error.400.cookiesession_fill", "max", browserCookieLimit))
+				return
+			}
+			value = strings.Repeat("x", n)
 		}
 		sess := cs.load(r)
 		data := sess.data

@@ -102,6 +102,34 @@ func TestCookieSessionOutgrowsTheBrowser(t *testing.T) {
 	}
 }
 
+// TestCookieSessionFill: fill=N stores N characters the server makes, so
+// one small form passes the browser's limit; a bad fill is a clear 400.
+func TestCookieSessionFill(t *testing.T) {
+	lab := newTestLab(t)
+	b := lab.browser()
+	b.post("/lab/cookie-session", url.Values{"key": {"cart"}, "value": {"apples"}})
+	kept := b.cookie(cookieSessionCookie)
+	res := b.post("/lab/cookie-session", url.Values{"key": {"big"}, "fill": {"3000"}})
+	line := res.setCookieLine(cookieSessionCookie)
+	if size := strings.Index(line, ";"); size <= 4096 || res.StatusCode != http.StatusOK || !strings.Contains(res.body, "too large: the browser refuses this cookie") {
+		t.Errorf("fill=3000: %d, a %d-byte cookie, answer %q", res.StatusCode, size, res.body)
+	}
+	b.setCookie(cookieSessionCookie, kept) // as the browser does: it refused the large one
+	for name, form := range map[string]url.Values{
+		"not a number":     {"key": {"big"}, "fill": {"lots"}},
+		"zero":             {"key": {"big"}, "fill": {"0"}},
+		"past the limit":   {"key": {"big"}, "fill": {"4097"}},
+		"and a value, too": {"key": {"big"}, "fill": {"10"}, "value": {"x"}},
+	} {
+		if res := b.post("/lab/cookie-session", form); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", name, res.StatusCode)
+		}
+	}
+	if body := b.cookieSessionSays(); !strings.Contains(body, "data: cart=apples") || strings.Contains(body, "data: big=") {
+		t.Errorf("after the refused cookie and the bad fills:\n%s", body)
+	}
+}
+
 // TestCookieSessionLogoutCannotRevoke: the lesson's replay. A copy of a
 // cookie session still works after the learner logs out of it; a copy of a
 // server-side session does not.

@@ -27,12 +27,33 @@ const (
 	csrfAlphabet  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 )
 
-// Django's reasons for a 403 (django/middleware/csrf.py, as of 4.0).
+// Django's reasons for a 403 (django/middleware/csrf.py, as of 4.1 and
+// still in 5.x): a token that is there but wrong is named by where it came
+// from, "CSRF token from POST incorrect." (see badTokenReason).
 const (
 	reasonNoCSRFCookie     = "CSRF cookie not set."
 	reasonCSRFTokenMissing = "CSRF token missing."
-	reasonCSRFTokenBad     = "CSRF token incorrect."
 )
+
+// badTokenReason is Django's _bad_token_message: what is wrong with a
+// token that is there, and where it came from (the form field is "POST",
+// the header "the 'X-Csrftoken' HTTP header"). Django takes a token of 32
+// characters, or 64 (masked); Cookie Lab's are 32, shown unmasked.
+func badTokenReason(token, secret string, fromForm bool) string {
+	source := "POST"
+	if !fromForm {
+		source = "the 'X-Csrftoken' HTTP header"
+	}
+	switch {
+	case len(token) != csrfTokenLen && len(token) != 2*csrfTokenLen:
+		return "CSRF token from " + source + " has incorrect length."
+	case strings.Trim(token, csrfAlphabet) != "":
+		return "CSRF token from " + source + " has invalid characters."
+	case !hmac.Equal([]byte(token), []byte(secret)):
+		return "CSRF token from " + source + " incorrect."
+	}
+	return ""
+}
 
 // newCSRFToken draws a token as Django's _get_new_csrf_string does.
 func newCSRFToken() string {
@@ -146,9 +167,9 @@ func handleCSRFTransfer(s *site) http.Handler {
 func handleCSRFProtected(s *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := csrfTokenOf(r)
-		token := r.PostForm.Get(csrfField)
+		token, fromForm := r.PostForm.Get(csrfField), true
 		if token == "" {
-			token = r.Header.Get(csrfHeader)
+			token, fromForm = r.Header.Get(csrfHeader), false
 		}
 		reason := ""
 		switch {
@@ -156,8 +177,8 @@ func handleCSRFProtected(s *site) http.Handler {
 			reason = reasonNoCSRFCookie
 		case token == "":
 			reason = reasonCSRFTokenMissing
-		case !hmac.Equal([]byte(token), []byte(secret)):
-			reason = reasonCSRFTokenBad
+		default:
+			reason = badTokenReason(token, secret, fromForm)
 		}
 		if reason != "" {
 			s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.csrf", args: []any{"reason", reason}, hint: "error.403.csrf_hint"})

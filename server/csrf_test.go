@@ -165,9 +165,10 @@ func TestCSRFToken(t *testing.T) {
 		reason string
 	}{
 		"no field":     {learner, with(""), "CSRF token missing."},
-		"another":      {learner, with(strings.Repeat("a", 32)), "CSRF token incorrect."},
+		"another":      {learner, with(strings.Repeat("a", 32)), "CSRF token from POST incorrect."},
 		"no cookie":    {lab.browser(), with(token), "CSRF cookie not set."},
-		"odd token":    {learner, with("short"), "CSRF token incorrect."},
+		"odd token":    {learner, with("short"), "CSRF token from POST has incorrect length."},
+		"odd letters":  {learner, with(strings.Repeat("-", 32)), "CSRF token from POST has invalid characters."},
 		"field, in ko": {learner, with(""), "CSRF token missing."},
 	} {
 		lang := "en"

@@ -98,3 +98,37 @@ func TestEchoStoreBounds(t *testing.T) {
 		t.Error("an expired echo was handed out")
 	}
 }
+
+// TestEchoOfAPlantedCookie: a response that sets the session cookie itself
+// (lesson 11's plant) leaves its echo for the client, since the browser
+// next presents the planted session, not the one the request came with;
+// the panel then sees the Set-Cookie it caused.
+func TestEchoOfAPlantedCookie(t *testing.T) {
+	lab := newTestLab(t)
+	learner := lab.browser()
+	learner.login("alice", "wonderland")
+	learner.attackerDo("get-session")
+	before := learner.cookie("sessionid")
+	learner.post("/lab/attacker", url.Values{"do": {"plant"}, "_echo": {nonceN(7)}})
+	if learner.cookie("sessionid") == before {
+		t.Fatal("plant did not replace the session cookie")
+	}
+	st := learner.get("/api/state?echo=" + nonceN(7)).body
+	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
+		t.Errorf("the planted browser cannot collect the plant's echo: %s", st)
+	}
+}
+
+// TestEchoOfATamperedCookie: lesson 12's tamper sets the session cookie
+// itself; the next request presents no session the server knows, and
+// the echo is still collected by the browser that made it.
+func TestEchoOfATamperedCookie(t *testing.T) {
+	lab := newTestLab(t)
+	learner := lab.browser()
+	learner.post("/lab/session", url.Values{"key": {"note"}, "value": {"1"}})
+	learner.post("/lab/tamper", url.Values{"_echo": {nonceN(8)}})
+	st := learner.get("/api/state?echo=" + nonceN(8)).body
+	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
+		t.Errorf("the tampered browser cannot collect the tamper's echo: %s", st)
+	}
+}

@@ -21,6 +21,9 @@ type httpError struct {
 	key    string
 	args   []any
 	hint   string // an optional second message key: what did not happen
+	// more is an optional lesson that explains the refusal (its slug; the
+	// link's words are the message key + ".more").
+	more string
 }
 
 func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
@@ -83,6 +86,9 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, he)
 }
 
+// errorLink is the error page's way to the lesson that explains it.
+type errorLink struct{ Href, Text string }
+
 // renderError writes the error page for he, in the visitor's language.
 func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError) {
 	if session.FromContext(r.Context()) != nil {
@@ -97,11 +103,16 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError
 	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
 		hint = pg.T("error.logout_get")
 	}
+	var more *errorLink
+	if he.more != "" {
+		more = &errorLink{Href: "/lessons/" + he.more, Text: pg.T(he.key + ".more")}
+	}
 	pg.Data = struct {
 		Status  int
 		Message string
 		Hint    string
-	}{he.status, pg.T(he.key, he.args...), hint}
+		More    *errorLink
+	}{he.status, pg.T(he.key, he.args...), hint, more}
 	s.write(w, r, he.status, "error", pg)
 }
 

@@ -75,14 +75,26 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsaf
 	"style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// securityHeaders are the headers every response carries, in canonical
+// form. Each request's header gets these very slices: a later Set replaces
+// a slice and an Add appends past its length, so none is ever changed.
+var securityHeaderValues = []struct {
+	name  string
+	value []string
+}{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"same-origin"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+}
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		for _, sh := range securityHeaderValues {
+			h[sh.name] = sh.value[:1:1]
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -119,7 +131,7 @@ func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 func refuseCrossOrigin(s *site, next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin"})
+		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin", more: "csrf"})
 	}))
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

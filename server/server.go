@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -224,7 +225,11 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
-	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, st.sessions.Config().CookieName, cfg.WaitScale)
+	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, pageOptions{
+		sessionCookie: st.sessions.Config().CookieName,
+		waitScale:     cfg.WaitScale,
+		otherSite:     strings.TrimSuffix(cfg.AttackerOrigin, "/"),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("rendering lessons: %w", err)
 	}

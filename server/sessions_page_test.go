@@ -199,3 +199,27 @@ func TestLoginKeepsTheBrowser(t *testing.T) {
 		t.Errorf("_auth_user_agent holds %d characters, want the first 200", len([]rune(got)))
 	}
 }
+
+// TestYourSessionsCounts: the heading counts the sessions in a form both
+// languages share ("(2)"), which lesson 15 checks; each other session's
+// button is one a lesson's press step presses.
+func TestYourSessionsCounts(t *testing.T) {
+	lab := newTestLab(t)
+	one, two := lab.browser(), lab.browser()
+	one.signup("erin")
+	two.login("erin", "correct horse")
+	for _, lang := range []string{"en", "ko"} {
+		one.setCookie("lang", lang)
+		_, _, body := one.handles()
+		if !regexp.MustCompile(`<h1>[^<]*\(2\)</h1>`).MatchString(body) || strings.Contains(body, "(1)") {
+			t.Errorf("%s: the heading does not count 2 sessions, or another (1) is on the page", lang)
+		}
+		if n := strings.Count(body, "data-press-button"); n != 1 {
+			t.Errorf("%s: %d buttons to press, want one (the other session's)", lang, n)
+		}
+	}
+	one.post("/me/sessions/end-others", url.Values{})
+	if _, _, body := one.handles(); !regexp.MustCompile(`<h1>[^<]*\(1\)</h1>`).MatchString(body) {
+		t.Error("after end-others the heading does not count 1 session")
+	}
+}

@@ -91,6 +91,7 @@ func handleLabTamper(s *site) http.Handler {
 		}
 		until := sess.Created().Add(s.sessions.Config().Lifetime)
 		session.PutCookie(w.Header(), s.sessions.CookieFor(r, tamper(value), until))
+		replacedSessionCookie(r)
 		back(w, r)
 	})
 }

@@ -65,10 +65,12 @@ type ActionKind struct {
 	// with {rand} left in, when it has one), .Next (this step's address),
 	// .Button (the label), .Words (Words in the page's language) and
 	// .SessionCookie (the session cookie's name), .OtherSite (the second
-	// site's origin, "" when it is not running) and .Origin (this site's,
+	// site's origin, "" when it is not running), .Handover (for an
+	// OtherSite kind, ForgeHandover of the path) and .Origin (this site's,
 	// as the learner reached it: for instructions that name an address).
 	// The controls a script drives carry the data- attributes lesson.js
-	// looks for.
+	// looks for (data-here: a path lesson.js prefixes with this page's
+	// origin, the address the learner really uses).
 	Template string
 }
 
@@ -152,10 +154,10 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "forge", Syntax: "forge PATH", Arg: ArgPath, Button: true, OtherSite: true, Drive: DriveVisitAndPress,
-		Doc:   "a link to PATH on the second site (the attacker's, another host name): its page holds a form that posts to this site; the learner presses its button there and lands back here",
+		Doc:   "a link to PATH on the second site (the attacker's, another host name), by way of this site's `/lab/csrf/attacker`, which tells that site, signed, the address the learner uses here: its page holds a form that posts to this site; the learner presses its button there and lands on this site's answer",
 		Label: Text{"Visit the other site", "다른 사이트 방문하기"},
 		Words: map[string]Text{"nosite": {"The second site is not running on this server (see the README: -attacker-addr).", "이 서버에서는 두 번째 사이트가 실행되고 있지 않습니다(README의 -attacker-addr 참고)."}},
-		Template: `{{if .OtherSite}}<a class="button" href="{{.OtherSite}}{{.Action.Path}}" data-action-button data-forge>{{.Button}}</a> <code>{{.OtherSite}}{{.Action.Path}}</code>
+		Template: `{{if .OtherSite}}<a class="button" href="{{.Handover}}" data-action-button data-forge>{{.Button}}</a> <code>{{.OtherSite}}{{.Action.Path}}</code>
 {{- else}}<p class="note" data-no-other-site>{{.Words.nosite}}</p>{{end}}`,
 	},
 	{
@@ -167,8 +169,8 @@ var Actions = []ActionKind{
 			"then": {"Then come back to this window.", "그런 다음 이 창으로 돌아오세요."},
 		},
 		Template: `<div class="elsewhere" data-elsewhere="{{.Action.Path}}">
-<p>{{.Words.how}} <code>{{.Origin}}{{.Action.Path}}</code></p>
-<dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code>{{.Value}}</code></dd>{{end}}</dl>
+<p>{{.Words.how}} <code data-here="{{.Action.Path}}">{{.Origin}}{{.Action.Path}}</code></p>
+<dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code data-elsewhere-field="{{.Name}}"{{with .Rand}} data-rand-text="{{.}}"{{end}}>{{.Value}}</code></dd>{{end}}</dl>
 <p>{{.Words.then}}</p>
 <a class="button" href="{{.Next}}" data-action-button data-reload>{{.Button}}</a>
 </div>`,
@@ -177,6 +179,17 @@ var Actions = []ActionKind{
 		Name: "read", Syntax: "read", Drive: DriveNone,
 		Doc: "nothing to press: look at the page and the panel",
 	},
+}
+
+// ForgeHandover is this site's route that sends the learner to path on the
+// second site (lesson 14's attacker site), telling that site, signed, the
+// address the learner uses here so that its forms aim there:
+// /lab/csrf/attacker for its page "/", /lab/csrf/attacker/token for "/token".
+func ForgeHandover(path string) string {
+	if path == "/" {
+		return "/lab/csrf/attacker"
+	}
+	return "/lab/csrf/attacker" + path
 }
 
 // ActionNamed returns the action kind with that name, or nil.

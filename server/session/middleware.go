@@ -28,8 +28,10 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		sw := &writer{rw: w, m: m, s: s, r: r}
 		if len(h) > 0 {
 			// What outer middleware set (and the load decided) survives a
-			// replaced response; what next set does not.
-			sw.saved = h.Clone()
+			// replaced response; what next set does not. A shallow copy is
+			// enough: Header's Set replaces a value slice and Add appends
+			// past the length this copy sees, so neither reaches it.
+			sw.saved = maps.Clone(h)
 		}
 		next.ServeHTTP(sw, r)
 		sw.finish()
