@@ -7,7 +7,7 @@ STATIC := server/web/static
 GOROOT := $(shell $(GO) env GOROOT)
 WASM_SOURCES := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod
 
-.PHONY: run test panel vet test-wasm test-go bench clean
+.PHONY: run test panel vet test-wasm test-go bench load clean
 
 ## run: build the panel and serve on $(ADDR)
 run: panel
@@ -40,6 +40,15 @@ test-go:
 ## bench: the session read and read+write paths against a bare handler
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/
+
+## load: a class of $(N) learners arriving over $(WINDOW) against a cookielab
+## it builds and starts on loopback (issue 11); LOADFLAGS adds flags, e.g.
+## LOADFLAGS='-flood all' for the floods, '-h' for the list
+N         ?= 1000
+WINDOW    ?= 100s
+LOADFLAGS ?=
+load:
+	$(GO) run ./server/cmd/cookielab-load -n $(N) -window $(WINDOW) $(LOADFLAGS)
 
 clean:
 	rm -f $(STATIC)/panel.wasm $(STATIC)/panel.wasm.gz $(STATIC)/panel.wasm.br $(STATIC)/wasm_exec.js
