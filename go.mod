@@ -12,7 +12,6 @@ require (
 	github.com/gorilla/securecookie v1.1.2
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.59.0
-	golang.org/x/time v0.16.0
 )
 
 require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
