@@ -7,7 +7,7 @@ STATIC := server/web/static
 GOROOT := $(shell $(GO) env GOROOT)
 WASM_SOURCES := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod
 
-.PHONY: run test panel vet test-wasm test-go bench load clean
+.PHONY: run test panel vet test-wasm test-go bench load fuzz clean
 
 ## run: build the panel and serve on $(ADDR)
 run: panel
@@ -40,6 +40,23 @@ test-go:
 ## bench: the session read and read+write paths against a bare handler
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/
+
+## fuzz: run every fuzz target (func FuzzX in a _test.go file) for FUZZTIME
+## each; what they found lands in testdata/fuzz, whose seeds every plain
+## `go test` runs. FUZZFLAGS adds flags (e.g. -parallel 1).
+FUZZTIME  ?= 10s
+FUZZFLAGS ?=
+FUZZ_PKGS  = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func Fuzz' server lessons wasm)))
+fuzz:
+	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	for pkg in $(FUZZ_PKGS); do \
+		for target in $$($(GO) test -list '^Fuzz' ./$$pkg | grep '^Fuzz'); do \
+			printf 'fuzz %-18s %-26s ' ./$$pkg $$target; \
+			if $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZFLAGS) ./$$pkg >$$log 2>&1; \
+			then grep -o 'execs: [0-9]*' $$log | tail -n 1; \
+			else echo FAIL; cat $$log; exit 1; fi; \
+		done; \
+	done
 
 ## load: a class of $(N) learners arriving over $(WINDOW) against a cookielab
 ## it builds and starts on loopback (issue 11); LOADFLAGS adds flags, e.g.
