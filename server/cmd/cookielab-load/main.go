@@ -68,6 +68,7 @@ type options struct {
 
 	wantP99      time.Duration
 	wantLoginP99 time.Duration
+	wantLoginMax time.Duration
 	wantRefusal  time.Duration
 
 	flood      string
@@ -98,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "save a CPU profile of the server over the arrival window (classroom) or the flood to this file, from /debug/pprof/profile")
 	fs.DurationVar(&o.wantP99, "want-p99", 0, "check: non-login p99 at most this, overall and in every tenth of the run (0: no check)")
 	fs.DurationVar(&o.wantLoginP99, "want-login-p99", 0, "check: login p99 at most this (0: no check)")
+	fs.DurationVar(&o.wantLoginMax, "want-login-max", 0, "check: every login answered (logged in, or refused with Retry-After) within this (0: no check)")
 	fs.DurationVar(&o.wantRefusal, "want-refusal", 2*time.Second, "check: every refusal (503 or 429 with Retry-After) answered within this")
 	fs.StringVar(&o.flood, "flood", "", "instead of the classroom, flood from one client: "+floodNames()+", or all")
 	fs.DurationVar(&o.floodTime, "flood-time", 30*time.Second, "how long a flood lasts")

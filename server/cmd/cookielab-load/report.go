@@ -131,6 +131,9 @@ func (r *classReport) print(w io.Writer) bool {
 	if r.o.wantLoginP99 > 0 {
 		c.add(all[login].p99 <= r.o.wantLoginP99, "login p99 ≤ %v (%s)", r.o.wantLoginP99, ms(all[login].p99))
 	}
+	if r.o.wantLoginMax > 0 {
+		c.add(all[login].max <= r.o.wantLoginMax, "every login answered within %v (slowest %s)", r.o.wantLoginMax, ms(all[login].max))
+	}
 	if r.o.wantP99 > 0 {
 		c.add(all[nonLogin].p99 <= r.o.wantP99, "non-login p99 ≤ %v (%s)", r.o.wantP99, ms(all[nonLogin].p99))
 		c.add(worstSlice <= r.o.wantP99, "non-login p99 ≤ %v in every tenth of the run (worst %s)", r.o.wantP99, ms(worstSlice))
