@@ -294,7 +294,7 @@ func (b *bucket) grow(now time.Time) {
 // It is golang.org/x/time/rate's Limiter cut down to what the throttle
 // uses, and it can do the one thing a rate.Limiter cannot: give a token
 // back after the fact. An attempt is settled a hash after it drew (75 ms,
-// or the 1.5 s a refused login waited for one), and rate's
+// or the second a refused login waited for one), and rate's
 // Reservation.CancelAt restores nothing once the reservation's time has
 // passed: successes and abandoned attempts would count like failures.
 type allowance struct {

@@ -188,7 +188,7 @@ func TestThrottleRefundsWhatGotNoVerdict(t *testing.T) {
 // wait for one) after it was drawn, and must still be refunded then. A
 // class behind one address logs in 100 times, each login taking 75 ms,
 // and 50 sign-ups from one learner are refused by a full hashing queue
-// after 1.5 s each: none of them may count.
+// after waiting 1.5 s each: none of them may count.
 func TestThrottleRefundsAfterTheHash(t *testing.T) {
 	th, clk := newTestThrottle(ThrottleOptions{})
 	for i := range 100 {
