@@ -47,6 +47,7 @@ type throttleStats struct {
 	Clients  int `json:"clients"`
 	Accounts int `json:"accounts"`
 	Signups  int `json:"signups"`
+	Sessions int `json:"sessions"` // clients with a budget of new anonymous sessions
 }
 
 type processStats struct {
@@ -90,7 +91,7 @@ func (s *Server) stats(r *http.Request) debugStats {
 	st.Hashing = hashingStats{Slots: a.Slots, Running: a.Running, Queued: a.Queued,
 		PerHashMS: float64(a.PerHash) / float64(time.Millisecond), Hashed: a.Hashed, Refused: a.Refused}
 	t := s.auth.Throttle().Stats()
-	st.Throttle = throttleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups}
+	st.Throttle = throttleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups, Sessions: t.Sessions}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	st.Process = processStats{Goroutines: runtime.NumGoroutine(), HeapBytes: m.HeapAlloc, SysBytes: m.Sys}

@@ -60,6 +60,9 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &busy):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.busy", args: []any{"n", busy.Seconds()}}
 		w.Header().Set("Retry-After", strconv.Itoa(busy.Seconds()))
+	case errors.Is(err, session.ErrNotAdmitted) && errors.As(err, &throttled):
+		he = &httpError{status: http.StatusTooManyRequests, key: "throttle.session", args: []any{"n", throttled.Seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))
 	case errors.As(err, &throttled):
 		he = &httpError{status: http.StatusTooManyRequests, key: "error.429", args: []any{"n", throttled.Seconds()}}
 		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))

@@ -53,8 +53,9 @@ type Config struct {
 	// wait (auth.NewAdmission's defaults: one per core). Only for the
 	// default user store; Deps.Users brings its own.
 	Hashing auth.AdmissionOptions
-	// Throttle shapes the login and sign-up buckets (auth.NewThrottle's
-	// defaults when zero).
+	// Throttle shapes the login and sign-up buckets and each client's
+	// budget of new anonymous sessions (auth.NewThrottle's defaults when
+	// zero).
 	Throttle auth.ThrottleOptions
 	// ClientIPHeader, when set, names the header a trusted reverse proxy
 	// puts the client's address in (X-Real-IP, X-Forwarded-For). Off by
@@ -162,8 +163,18 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
+	clientOf := func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) }
+	if cfg.Throttle.Now == nil {
+		cfg.Throttle.Now = deps.Now
+	}
+	throttle := auth.NewThrottle(cfg.Throttle)
 	sessCfg := cfg.Session
 	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	if sessCfg.AdmitAnonymous == nil {
+		// One client's budget of new anonymous sessions, so that a flood
+		// from it cannot make the store evict everyone else's.
+		sessCfg.AdmitAnonymous = func(r *http.Request) error { return throttle.AnonymousSession(clientOf(r)) }
+	}
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
@@ -185,10 +196,6 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 		}
 		deps.Users = users
 	}
-	clientOf := func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) }
-	if cfg.Throttle.Now == nil {
-		cfg.Throttle.Now = deps.Now
-	}
 	return &Server{
 		cfg:      cfg,
 		pages:    lp,
@@ -198,7 +205,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 			Users:    deps.Users,
 			Sessions: st.sessions,
 			Key:      cfg.AuthKey,
-			Throttle: auth.NewThrottle(cfg.Throttle),
+			Throttle: throttle,
 			ClientOf: clientOf,
 		}),
 		lessons:  deps.Lessons,

@@ -54,3 +54,45 @@ func TestFullStoreGetsTheTranslatedPage(t *testing.T) {
 		t.Fatal("a refused session set a cookie")
 	}
 }
+
+// TestAnonymousSessionBudget: one client starts only so many anonymous
+// sessions (cookielab-load's flood of cookieless writes filled the store
+// in 30 s and evicted every other learner's anonymous session); beyond
+// its budget it gets a translated 429 with Retry-After and nothing is
+// stored, while its existing session, its logins and other clients go on.
+func TestAnonymousSessionBudget(t *testing.T) {
+	lab := newTestLabOpts(t, labOptions{cfg: Config{Throttle: auth.ThrottleOptions{Sessions: auth.Rule{Burst: 3, Every: time.Minute}}}})
+	flooder := lab.browserFrom("127.0.0.66")
+	kept := lab.browserFrom("127.0.0.66") // same address, a session of its own from before
+	if res := kept.post("/lab/session", url.Values{"key": {"cart"}, "value": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first session: %d", res.StatusCode)
+	}
+	for i := range 2 {
+		res := lab.browserFrom("127.0.0.66").post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("anonymous session %d of 3: %d", i+2, res.StatusCode)
+		}
+	}
+	before := lab.store.Len()
+	res := flooder.post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
+		!strings.Contains(res.body, "Too many new sessions from your address") {
+		t.Fatalf("a 4th anonymous session: %d, Retry-After %q\n%s", res.StatusCode, res.Header.Get("Retry-After"), res.body)
+	}
+	if flooder.cookie("sessionid") != "" || lab.store.Len() != before {
+		t.Fatalf("the refused session was stored (%d records, %d before) or set a cookie", lab.store.Len(), before)
+	}
+	if res := kept.post("/lab/session", url.Values{"key": {"cart"}, "value": {"2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a write to an existing session from the same address: %d", res.StatusCode)
+	}
+	if res := flooder.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a login from the same address: %d", res.StatusCode)
+	}
+	if res := lab.browserFrom("127.0.0.7").post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another client's new session: %d", res.StatusCode)
+	}
+	lab.clock.Advance(time.Minute)
+	if res := lab.browserFrom("127.0.0.66").post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("after waiting a minute: %d", res.StatusCode)
+	}
+}
