@@ -18,6 +18,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"cookielab/server"
 )
 
 // The server under load is the real cookielab binary, built from this
@@ -158,36 +160,8 @@ func (p *serverProcess) stop() error {
 	}
 }
 
-// debugStats is the part of GET /debug/stats (server/debug.go) the report
-// uses.
-type debugStats struct {
-	Sessions *struct {
-		Count   int    `json:"count"`
-		Bytes   int64  `json:"bytes"`
-		Evicted uint64 `json:"evicted"`
-	} `json:"sessions"`
-	Users   int `json:"users"`
-	Hashing struct {
-		Slots     int     `json:"slots"`
-		Running   int     `json:"running"`
-		Queued    int     `json:"queued"`
-		PerHashMS float64 `json:"per_hash_ms"`
-		Hashed    uint64  `json:"hashed"`
-		Refused   uint64  `json:"refused"`
-	} `json:"hashing"`
-	Throttle struct {
-		Pairs    int `json:"pairs"`
-		Clients  int `json:"clients"`
-		Accounts int `json:"accounts"`
-		Signups  int `json:"signups"`
-	} `json:"throttle"`
-	Echoes  int `json:"echoes"`
-	Process struct {
-		Goroutines int    `json:"goroutines"`
-		HeapBytes  uint64 `json:"heap_bytes"`
-		SysBytes   uint64 `json:"sys_bytes"`
-	} `json:"process"`
-}
+// debugStats is GET /debug/stats, as the server defines it.
+type debugStats = server.DebugStats
 
 // stats asks the operator's view how the server stands.
 func (p *serverProcess) stats(ctx context.Context) (debugStats, error) {
