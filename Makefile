@@ -5,13 +5,41 @@ GO     ?= go
 ADDR   ?= 127.0.0.1:8080
 STATIC := server/web/static
 GOROOT := $(shell $(GO) env GOROOT)
-WASM_SOURCES := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod
+# The panel is built from wasm/ and the packages it shares with the server.
+WASM_SOURCES := $(shell find wasm lessons/step -name '*.go' -not -name '*_test.go') go.mod
 
-.PHONY: run test panel vet test-wasm test-go bench load fuzz clean
+.PHONY: run cluster test panel vet test-wasm test-go bench load fuzz clean
 
 ## run: build the panel and serve on $(ADDR)
 run: panel
 	$(GO) run ./server/cmd/cookielab -addr $(ADDR)
+
+## cluster: a redis-server and two instances sharing its sessions, on
+## CLUSTER_ADDRS (the users in one SQLite file beside Redis's data in
+## CLUSTER_DIR, one signing key kept there); Ctrl-C stops all three.
+## CLUSTER_STORE=memory runs the two without a shared store, for contrast.
+CLUSTER_ADDRS ?= 127.0.0.1:8080 127.0.0.1:8081
+CLUSTER_REDIS ?= 127.0.0.1:6380
+CLUSTER_DIR   ?= /tmp/cookielab-cluster
+CLUSTER_STORE ?= redis
+cluster: panel
+	@mkdir -p $(CLUSTER_DIR)
+	$(GO) build -o $(CLUSTER_DIR)/cookielab ./server/cmd/cookielab
+	@set -e; dir=$(CLUSTER_DIR); pids=; \
+	trap 'kill $$pids 2>/dev/null; wait; exit 0' INT TERM; \
+	test -s $$dir/session.key || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > $$dir/session.key; \
+	store=memory; \
+	if [ "$(CLUSTER_STORE)" = redis ]; then \
+		r=$(CLUSTER_REDIS); host=$${r%:*}; port=$${r##*:}; \
+		redis-server --bind $$host --port $$port --dir $$dir --save '' --appendonly yes --appendfsync always --logfile $$dir/redis.log & pids="$$pids $$!"; \
+		until redis-cli -h $$host -p $$port ping >/dev/null 2>&1; do sleep 0.1; done; \
+		echo "redis-server on $(CLUSTER_REDIS), data in $$dir (redis-cli -h $$host -p $$port to look)"; \
+		store=redis://$(CLUSTER_REDIS)/0; \
+	fi; \
+	for addr in $(CLUSTER_ADDRS); do \
+		COOKIELAB_SESSION_KEYS=$$(cat $$dir/session.key) $$dir/cookielab -addr $$addr -attacker-addr "" -store $$store -users sqlite:$$dir/users.db & pids="$$pids $$!"; \
+	done; \
+	wait
 
 ## panel: the WebAssembly panel, wasm_exec.js and precompressed copies
 panel: $(STATIC)/panel.wasm $(STATIC)/wasm_exec.js
@@ -37,9 +65,11 @@ test-wasm:
 test-go:
 	$(GO) test -race -timeout 25m ./...
 
-## bench: the session read and read+write paths against a bare handler
+## bench: the session read and read+write paths of each store, and the
+## whole handler (a lesson page, GET /api/state, a session write), each
+## against a bare handler in the same run
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/
+	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/sqlitestore/ ./server/redisstore/ ./server/
 
 ## fuzz: run every fuzz target (func FuzzX in a _test.go file) for FUZZTIME
 ## each; what they found lands in testdata/fuzz, whose seeds every plain

@@ -43,7 +43,10 @@ func TestAccessibility(t *testing.T) {
 	s := start(t)
 	l := s.newLearner(t, "a11y")
 	l.base = s.site(t, server.Config{}, server.Deps{})
-	pages := []string{"/", "/lessons/http-is-stateless", "/lessons/sessions?step=4", "/lessons/login?step=4", "/login", "/signup", "/lab/template", "/no-such-page"}
+	pages := []string{"/", "/lessons/http-is-stateless", "/lessons/sessions?step=4", "/lessons/login?step=4",
+		// The advanced track's new controls: a switch's banner aside, the
+		// second site's link, another browser's instructions.
+		"/lessons/session-fixation", "/lessons/csrf?step=3", "/lessons/many-sessions?step=2", "/login", "/signup", "/lab/template", "/no-such-page"}
 	for _, v := range []struct {
 		lang, theme string
 		width       int64

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -101,14 +102,13 @@ func setup() {
 	if os.Getenv("E2E_SERVER_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := newServer(server.Config{}, server.Deps{Logger: logger})
+	base, stop, err := startLab(server.Config{}, server.Deps{Logger: logger})
 	if err != nil {
 		setupErr = err
 		return
 	}
-	srv := httptest.NewServer(h)
-	teardown = append(teardown, srv.Close)
-	if err := waitHealthy(srv.URL, 10*time.Second); err != nil {
+	teardown = append(teardown, stop)
+	if err := waitHealthy(base, 10*time.Second); err != nil {
 		setupErr = err
 		return
 	}
@@ -122,7 +122,7 @@ func setup() {
 		return
 	}
 	teardown = append(teardown, b.Close)
-	shared = &suite{base: srv.URL, browser: b, catalog: cat, shots: os.Getenv("E2E_SCREENSHOTS"), waitScale: suiteWaitScale}
+	shared = &suite{base: base, browser: b, catalog: cat, shots: os.Getenv("E2E_SCREENSHOTS"), waitScale: suiteWaitScale}
 	if shared.shots != "" {
 		if err := os.MkdirAll(shared.shots, 0o755); err != nil {
 			setupErr = err
@@ -130,13 +130,23 @@ func setup() {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "e2e: server %s, %s (%s), %d tabs at once; ready in %v\n",
-		srv.URL, b.Version(), path, tabs, time.Since(began).Round(time.Millisecond))
+		base, b.Version(), path, tabs, time.Since(began).Round(time.Millisecond))
 }
 
-// newServer builds a Cookie Lab handler as the suite's servers are: waits
-// shortened (suiteWaitScale) and the demo users hashed at bcrypt's lowest
-// cost (a test needs no slow hash; Django's docs suggest the same).
+// newServer builds a Cookie Lab handler as the suite's servers are (see
+// newApp).
 func newServer(cfg server.Config, deps server.Deps) (http.Handler, error) {
+	app, err := newApp(cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	return app.Handler(), nil
+}
+
+// newApp builds a Cookie Lab server as the suite's are: waits shortened
+// (suiteWaitScale) and the demo users hashed at bcrypt's lowest cost (a
+// test needs no slow hash; Django's docs suggest the same).
+func newApp(cfg server.Config, deps server.Deps) (*server.Server, error) {
 	cfg.WaitScale = suiteWaitScale
 	if deps.Users == nil {
 		users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost})
@@ -145,24 +155,46 @@ func newServer(cfg server.Config, deps server.Deps) (http.Handler, error) {
 		}
 		deps.Users = users
 	}
-	h, err := server.New(cfg, deps)
+	app, err := server.NewServer(cfg, deps)
 	if err != nil {
-		return nil, fmt.Errorf("server.New: %w", err)
+		return nil, fmt.Errorf("server.NewServer: %w", err)
 	}
-	return h, nil
+	return app, nil
 }
 
-// site starts a server of the test's own (see newServer), stopped when
-// the test ends, and returns its base URL.
+// startLab starts a Cookie Lab server (newApp) and lesson 14's attacker
+// site beside it: the lab at 127.0.0.1, the attacker site reached as
+// localhost, so that the two are different sites (SameSite is about sites,
+// and ports do not separate them). It returns the lab's base URL and what
+// stops both.
+func startLab(cfg server.Config, deps server.Deps) (string, func(), error) {
+	// The lab's pages link the attacker site: its address comes first.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	cfg.AttackerOrigin = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	app, err := newApp(cfg, deps)
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	lab := httptest.NewServer(app.Handler())
+	attacker := &httptest.Server{Listener: ln, Config: &http.Server{Handler: app.AttackerHandler()}}
+	attacker.Start()
+	return lab.URL, func() { lab.Close(); attacker.Close() }, nil
+}
+
+// site starts a server of the test's own with its attacker site
+// (startLab), stopped when the test ends, and returns its base URL.
 func (s *suite) site(t testing.TB, cfg server.Config, deps server.Deps) string {
 	t.Helper()
-	h, err := newServer(cfg, deps)
+	base, stop, err := startLab(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	t.Cleanup(stop)
+	return base
 }
 
 // waitHealthy polls GET /healthz until it answers ok.

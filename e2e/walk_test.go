@@ -37,6 +37,16 @@ func (e *stepError) Error() string {
 // page as it first looked (for comparing languages), even after a failure.
 func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text) (*expect.Page, error) {
 	var first *expect.Page
+	// A lesson that needs the learner's second browser opens it before
+	// the first step: waiting for a free tab must not eat a step's time.
+	for _, st := range text.Steps {
+		if st.Action.Type().Drive == step.DriveElsewhere {
+			if err := l.openSecond(); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
 	actionMark := l.tab.Net.Mark()
 	for _, st := range text.Steps {
 		began := time.Now()
@@ -83,7 +93,7 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 	if kind.Drive != step.DriveNone {
 		*actionMark = l.tab.Net.Mark()
 	}
-	if kind.Fields {
+	if kind.Fields && kind.Drive != step.DriveElsewhere { // elsewhere: the form is on another page, in another browser
 		fails = append(fails, l.checkForm(ctx, lang, st)...)
 	}
 	if err := l.act(ctx, st, wait); err != nil {
@@ -94,7 +104,11 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 		return v, fails, err
 	}
 	fails = append(fails, check(v, st.Expect)...)
-	return v, append(fails, l.newErrors()...), nil
+	doc := ""
+	if v.Browser != nil {
+		doc = v.Browser.URL
+	}
+	return v, append(fails, l.newErrors(doc)...), nil
 }
 
 // goToStep makes step n of the lesson the one on screen: nothing to do when
@@ -164,10 +178,100 @@ func (l *learner) act(ctx context.Context, st lessons.Step, wait time.Duration) 
 			return fmt.Errorf("the countdown did not reload the page, and reloading failed: %w", err)
 		}
 		return l.settle(ctx, st.N, nil)
+	case step.DriveVisitAndPress:
+		// The link opens a page (of this site, or of the second site) whose
+		// form sends the request; the learner presses its button there.
+		if err := l.click(ctx, control, st.N, nil); err != nil {
+			return err
+		}
+		return l.click(ctx, pressButton, 0, nil)
+	case step.DriveElsewhere:
+		// Another browser does the form; then this one looks again.
+		if err := l.elsewhere(ctx, st); err != nil {
+			return err
+		}
+		return l.click(ctx, control, st.N, nil)
 	case step.DriveNone:
 		return nil
 	}
 	return fmt.Errorf("no way to perform %q", st.Action.Kind)
+}
+
+// pressButton is the button of a page a press or forge step opens.
+const pressButton = "[data-press-button], [data-forge-button]"
+
+// openSecond opens the learner's second browser (a browser context of its
+// own, a jar of its own), kept for the rest of the walk.
+func (l *learner) openSecond() error {
+	if l.second != nil {
+		return nil
+	}
+	tab, err := l.s.browser.NewTab()
+	if err != nil {
+		return fmt.Errorf("open a second browser: %w", err)
+	}
+	l.second = &learner{s: l.s, base: l.base, tab: tab, name: l.name + "-second"}
+	l.closers = append(l.closers, tab.Close)
+	return nil
+}
+
+// elsewhere performs a step's form in the learner's second browser: it
+// opens the step's path and fills in and submits the form there, as the
+// learner would in a private window, with the values the step's
+// instructions show (a {rand} in them is this tab's digits).
+func (l *learner) elsewhere(ctx context.Context, st lessons.Step) error {
+	var shown map[string]string
+	if err := l.tab.Eval(ctx, fmt.Sprintf(`JSON.stringify(Object.fromEntries(Array.from(
+  document.querySelectorAll('[data-step="%[1]d"] [data-elsewhere-field]'), c => [c.dataset.elsewhereField, c.textContent])
+  .concat([["(address)", (document.querySelector('[data-step="%[1]d"] [data-here]') || {}).textContent || ""]])))`, st.N), &shown); err != nil {
+		return fmt.Errorf("read the step's instructions: %w", err)
+	}
+	if want := l.base + st.Action.Path; shown["(address)"] != want {
+		return fmt.Errorf("the instructions name the address %q, want %q", shown["(address)"], want)
+	}
+	values := make([]string, len(st.Action.Fields))
+	for i, f := range st.Action.Fields {
+		v, ok := shown[f.Name]
+		switch {
+		case !ok:
+			return fmt.Errorf("the instructions do not show the field %q", f.Name)
+		case strings.Contains(f.Value, step.RandPlaceholder):
+			prefix, _, _ := strings.Cut(f.Value, step.RandPlaceholder)
+			if !strings.HasPrefix(v, prefix) || strings.Contains(v, step.RandPlaceholder) {
+				return fmt.Errorf("the instructions show %s = %q, want %s with this tab's digits", f.Name, v, f.Value)
+			}
+		case v != f.Value:
+			return fmt.Errorf("the instructions show %s = %q, the lesson says %q", f.Name, v, f.Value)
+		}
+		values[i] = v
+	}
+	if err := l.openSecond(); err != nil {
+		return err
+	}
+	o := l.second
+	// chromedp acts on the tab its context belongs to: the second
+	// browser's actions run under a context of its own tab, with this
+	// step's deadline.
+	octx, cancel := o.tab.Step(stepTimeout)
+	defer cancel()
+	if dl, ok := ctx.Deadline(); ok {
+		var cancelDL context.CancelFunc
+		octx, cancelDL = context.WithDeadline(octx, dl)
+		defer cancelDL()
+	}
+	if err := o.open(octx, st.Action.Path); err != nil {
+		return fmt.Errorf("in the second browser: %w", err)
+	}
+	form := fmt.Sprintf(`form[method=post][action=%q]`, st.Action.Path)
+	for i, f := range st.Action.Fields {
+		if err := o.fill(octx, form+" [name="+f.Name+"]", values[i]); err != nil {
+			return fmt.Errorf("in the second browser: %w", err)
+		}
+	}
+	if err := o.click(octx, form+" [type=submit]", 0, nil); err != nil {
+		return fmt.Errorf("in the second browser: %w", err)
+	}
+	return nil
 }
 
 // formField is one control of a step's form as the page has it.

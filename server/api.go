@@ -21,7 +21,7 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
-		st := state.State{Cookies: []state.Cookie{}, Now: now().UTC()}
+		st := state.State{Cookies: []state.Cookie{}, Switches: switchesOf(r), Now: now().UTC()}
 		for _, c := range r.Cookies() {
 			st.Cookies = append(st.Cookies, state.Cookie{Name: c.Name, Value: c.Value})
 		}

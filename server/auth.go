@@ -11,10 +11,11 @@ import (
 
 // loginView is the login page's data.
 type loginView struct {
-	Form   *auth.LoginForm
-	Next   string
-	Demo   []string // "alice / wonderland"
-	Refuse *refusal
+	Form     *auth.LoginForm
+	Next     string
+	Remember bool     // the remember-me box is checked
+	Demo     []string // "alice / wonderland"
+	Refuse   *refusal
 }
 
 // refusal is why a form was not even checked: too many attempts (429) or
@@ -74,7 +75,7 @@ func loginPage(s *site, w http.ResponseWriter, r *http.Request, form *auth.Login
 		demo[i] = d.Username + " / " + d.Password
 	}
 	form.Password = "" // never re-shown
-	pg.Data = loginView{Form: form, Next: next, Demo: demo, Refuse: rf}
+	pg.Data = loginView{Form: form, Next: next, Demo: demo, Refuse: rf, Remember: rememberMe(r.PostForm)}
 	s.render(w, r, rf.status(), "login", pg)
 }
 
@@ -106,6 +107,9 @@ func handleLogin(s *site, a *auth.Auth) http.Handler {
 			s.Error(w, r, err)
 			return
 		}
+		// Remember me, after login() as in Django's views: unchecked is
+		// set_expiry(0), a browser-session cookie (expiry.go).
+		session.FromContext(r.Context()).SetBrowserSession(!rememberMe(r.PostForm))
 		http.Redirect(w, r, auth.SafeNext(next), http.StatusSeeOther)
 	})
 }

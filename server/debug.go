@@ -51,7 +51,6 @@ type ThrottleStats struct {
 	Clients  int `json:"clients"`
 	Accounts int `json:"accounts"`
 	Signups  int `json:"signups"`
-	Sessions int `json:"sessions"` // clients with a budget of new anonymous sessions
 }
 
 // ProcessStats is the process's memory and goroutines.
@@ -96,7 +95,7 @@ func (s *Server) stats(r *http.Request) DebugStats {
 	st.Hashing = HashingStats{Slots: a.Slots, Running: a.Running, Queued: a.Queued,
 		PerHashMS: float64(a.PerHash) / float64(time.Millisecond), Hashed: a.Hashed, Refused: a.Refused}
 	t := s.auth.Throttle().Stats()
-	st.Throttle = ThrottleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups, Sessions: t.Sessions}
+	st.Throttle = ThrottleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	st.Process = ProcessStats{Goroutines: runtime.NumGoroutine(), HeapBytes: m.HeapAlloc, SysBytes: m.Sys}

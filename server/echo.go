@@ -173,7 +173,7 @@ func (w *traceWriter) WriteHeader(code int) {
 			e.Status = code
 			e.Location = h.Get("Location")
 			sid := ""
-			if w.trace.sess != nil {
+			if w.trace.sess != nil && !w.trace.cookieReplaced {
 				sid = w.trace.sess.ID() // committed by now: the session the browser will present next
 			}
 			w.echoes.put(w.nonce, echoOwner(sid, w.client), w.client, e)
@@ -241,6 +241,18 @@ func snapshot(h http.Header, r *http.Request, sess *session.Session, now time.Ti
 // Set-Cookie lines come from the response headers.
 type trace struct {
 	sess *session.Session
+	// cookieReplaced: a handler set the session cookie itself (lesson
+	// 11's plant, lesson 12's tamper), so the session the browser presents
+	// next is not sess's: the echo is kept for the client instead.
+	cookieReplaced bool
+}
+
+// replacedSessionCookie notes, for r's echo, that its response sets the
+// session cookie outside the session manager (see trace.cookieReplaced).
+func replacedSessionCookie(r *http.Request) {
+	if t := traceFrom(r.Context()); t != nil {
+		t.cookieReplaced = true
+	}
 }
 
 type traceKey struct{}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"cookielab/server/auth"
 	"cookielab/wasm/state"
 )
 
@@ -50,9 +49,9 @@ func TestEchoGoesOnlyToWhoMadeIt(t *testing.T) {
 // TestEchoFloodEvictsOnlyTheFloodersOwn: one client posting with a new
 // session each time (no cookie jar) cannot push out another learner's echo.
 func TestEchoFloodEvictsOnlyTheFloodersOwn(t *testing.T) {
-	// A budget of new sessions that lets the whole flood through: what is
-	// tested here is the echo store's own bound.
-	lab := newTestLabOpts(t, labOptions{cfg: Config{Throttle: auth.ThrottleOptions{Sessions: auth.Rule{Burst: 1000, Every: time.Second}}}})
+	// The flood starts more sessions than one client's budget allows (see
+	// TestAnonymousSessionBudget): this test is about the echoes alone.
+	lab := newTestLabOpts(t, labOptions{cfg: Config{AnonymousPerMinute: 1000}})
 	learner := lab.browserFrom("127.0.0.2")
 	learner.post("/lab/session", url.Values{"key": {"k"}, "value": {"v"}, "_echo": {nonceN(1)}})
 
@@ -97,5 +96,39 @@ func TestEchoStoreBounds(t *testing.T) {
 	clk.Advance(time.Minute)
 	if _, ok := s.take(nonceN(21), "", "a"); ok {
 		t.Error("an expired echo was handed out")
+	}
+}
+
+// TestEchoOfAPlantedCookie: a response that sets the session cookie itself
+// (lesson 11's plant) leaves its echo for the client, since the browser
+// next presents the planted session, not the one the request came with;
+// the panel then sees the Set-Cookie it caused.
+func TestEchoOfAPlantedCookie(t *testing.T) {
+	lab := newTestLab(t)
+	learner := lab.browser()
+	learner.login("alice", "wonderland")
+	learner.attackerDo("get-session")
+	before := learner.cookie("sessionid")
+	learner.post("/lab/attacker", url.Values{"do": {"plant"}, "_echo": {nonceN(7)}})
+	if learner.cookie("sessionid") == before {
+		t.Fatal("plant did not replace the session cookie")
+	}
+	st := learner.get("/api/state?echo=" + nonceN(7)).body
+	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
+		t.Errorf("the planted browser cannot collect the plant's echo: %s", st)
+	}
+}
+
+// TestEchoOfATamperedCookie: lesson 12's tamper sets the session cookie
+// itself; the next request presents no session the server knows, and
+// the echo is still collected by the browser that made it.
+func TestEchoOfATamperedCookie(t *testing.T) {
+	lab := newTestLab(t)
+	learner := lab.browser()
+	learner.post("/lab/session", url.Values{"key": {"note"}, "value": {"1"}})
+	learner.post("/lab/tamper", url.Values{"_echo": {nonceN(8)}})
+	st := learner.get("/api/state?echo=" + nonceN(8)).body
+	if !strings.Contains(st, `"echo":`) || !strings.Contains(st, `sessionid=`) {
+		t.Errorf("the tampered browser cannot collect the tamper's echo: %s", st)
 	}
 }

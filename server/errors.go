@@ -21,6 +21,9 @@ type httpError struct {
 	key    string
 	args   []any
 	hint   string // an optional second message key: what did not happen
+	// more is an optional lesson that explains the refusal (its slug; the
+	// link's words are the message key + ".more").
+	more string
 }
 
 func (e *httpError) Error() string { return fmt.Sprintf("http %d: %s", e.status, e.key) }
@@ -48,10 +51,14 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var busy *auth.BusyError
 	var throttled *auth.ThrottledError
+	var notAdmitted *notAdmittedError
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, session.ErrInterrupted):
 		he = errInterrupted
+	case errors.As(err, &notAdmitted):
+		he = &httpError{status: http.StatusTooManyRequests, key: "error.429.sessions", args: []any{"n", notAdmitted.seconds()}}
+		w.Header().Set("Retry-After", strconv.Itoa(notAdmitted.seconds()))
 	case errors.Is(err, session.ErrTooLarge):
 		he = &httpError{status: http.StatusBadRequest, key: "error.400.session_too_large"}
 	case errors.Is(err, session.ErrFull):
@@ -60,9 +67,6 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &busy):
 		he = &httpError{status: http.StatusServiceUnavailable, key: "error.503.busy", args: []any{"n", busy.Seconds()}}
 		w.Header().Set("Retry-After", strconv.Itoa(busy.Seconds()))
-	case errors.Is(err, session.ErrNotAdmitted) && errors.As(err, &throttled):
-		he = &httpError{status: http.StatusTooManyRequests, key: "throttle.session", args: []any{"n", throttled.Seconds()}}
-		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))
 	case errors.As(err, &throttled):
 		he = &httpError{status: http.StatusTooManyRequests, key: "error.429", args: []any{"n", throttled.Seconds()}}
 		w.Header().Set("Retry-After", strconv.Itoa(throttled.Seconds()))
@@ -82,6 +86,9 @@ func (s *site) Error(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, he)
 }
 
+// errorLink is the error page's way to the lesson that explains it.
+type errorLink struct{ Href, Text string }
+
 // renderError writes the error page for he, in the visitor's language.
 func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError) {
 	if session.FromContext(r.Context()) != nil {
@@ -96,11 +103,16 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, he *httpError
 	if he.status == http.StatusMethodNotAllowed && r.URL.Path == "/logout" {
 		hint = pg.T("error.logout_get")
 	}
+	var more *errorLink
+	if he.more != "" {
+		more = &errorLink{Href: "/lessons/" + he.more, Text: pg.T(he.key + ".more")}
+	}
 	pg.Data = struct {
 		Status  int
 		Message string
 		Hint    string
-	}{he.status, pg.T(he.key, he.args...), hint}
+		More    *errorLink
+	}{he.status, pg.T(he.key, he.args...), hint, more}
 	s.write(w, r, he.status, "error", pg)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/wasm/state"
 )
@@ -432,6 +433,12 @@ func TestMethodsAndUnknownRoutes(t *testing.T) {
 
 func TestCrossOriginPostRefused(t *testing.T) {
 	lab := newTestLab(t)
+	// The lesson the 403 page links is a real one.
+	if cat, err := lessons.Load(); err != nil {
+		t.Fatal(err)
+	} else if _, ok := cat.Lesson("csrf"); !ok {
+		t.Fatal("the 403 page links /lessons/csrf, and there is no such lesson")
+	}
 	tests := []struct {
 		name, header, value string
 		want                int
@@ -453,6 +460,9 @@ func TestCrossOriginPostRefused(t *testing.T) {
 			if tt.want == http.StatusForbidden {
 				if !strings.Contains(res.body, "sent from another site") {
 					t.Errorf("403 page does not explain")
+				}
+				if !strings.Contains(res.body, `href="/lessons/csrf"`) {
+					t.Errorf("403 page does not link the lesson that explains it")
 				}
 				if b.cookie("sessionid") != "" {
 					t.Errorf("a refused request logged in")

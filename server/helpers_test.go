@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,11 @@ type testLab struct {
 	store *session.MemoryStore
 	users *auth.Users
 	clock *clock
+	// attacker is lesson 14's attacker site (labOptions.attacker), on
+	// 127.0.0.1 but reached as localhost: another site. attackerURL is
+	// its origin as a browser reaches it.
+	attacker    *httptest.Server
+	attackerURL string
 }
 
 func newTestLab(t *testing.T) *testLab {
@@ -85,6 +91,7 @@ type labOptions struct {
 	cfg         Config
 	maxSessions int                   // bound of the store; default its own
 	hashing     auth.AdmissionOptions // the user store's admission
+	attacker    bool                  // serve the attacker site too
 }
 
 func newTestLabOpts(t *testing.T, o labOptions) *testLab {
@@ -102,6 +109,15 @@ func newTestLabOpts(t *testing.T, o labOptions) *testLab {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The attacker site's address must be known before the server is
+	// built (the lab links to it): listen first.
+	var attackerLn net.Listener
+	if o.attacker {
+		if attackerLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		o.cfg.AttackerOrigin = "http://localhost:" + strconv.Itoa(attackerLn.Addr().(*net.TCPAddr).Port)
+	}
 	app, err := newServer(o.cfg, Deps{Sessions: store, Users: users, Lessons: o.lessons, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +125,14 @@ func newTestLabOpts(t *testing.T, o labOptions) *testLab {
 	h, _ := app.handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testLab{t: t, srv: srv, app: app, store: store, users: users, clock: clk}
+	lab := &testLab{t: t, srv: srv, app: app, store: store, users: users, clock: clk}
+	if o.attacker {
+		lab.attacker = &httptest.Server{Listener: attackerLn, Config: &http.Server{Handler: app.AttackerHandler()}}
+		lab.attacker.Start()
+		t.Cleanup(lab.attacker.Close)
+		lab.attackerURL = o.cfg.AttackerOrigin
+	}
+	return lab
 }
 
 // browser is a client with a real cookie jar that does not follow
@@ -118,6 +141,7 @@ type browser struct {
 	lab *testLab
 	c   *http.Client
 	jar *cookiejar.Jar
+	ua  string // the User-Agent it sends, when set
 }
 
 func (l *testLab) browser() *browser {
@@ -152,6 +176,9 @@ type response struct {
 
 func (b *browser) do(req *http.Request) *response {
 	b.lab.t.Helper()
+	if b.ua != "" {
+		req.Header.Set("User-Agent", b.ua)
+	}
 	res, err := b.c.Do(req)
 	if err != nil {
 		b.lab.t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 
 	"cookielab/server/web"
@@ -56,29 +55,18 @@ func (t translations) translate(lang, key string, kv ...any) string {
 	return contract.Fill(msg, strs...)
 }
 
-// langFromAcceptLanguage picks ko or en, whichever the header ranks higher;
-// en when neither appears or the header is malformed.
+// langFromAcceptLanguage picks ko or en, whichever the header ranks higher
+// (by the primary subtag: ko-KR is ko); en when neither appears or the
+// header is malformed.
 func langFromAcceptLanguage(header string) string {
 	if len(header) > 1024 {
 		return "en"
 	}
 	best, bestQ := "en", -1.0
-	for i, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if (primary == "en" || primary == "ko") && q > bestQ {
-			best, bestQ = primary, q
-		}
-		if i > 32 {
-			break
+	for _, a := range web.ParseAccept([]string{header}) {
+		primary, _, _ := strings.Cut(strings.ToLower(a.Value), "-")
+		if (primary == "en" || primary == "ko") && a.Q > 0 && a.Q > bestQ {
+			best, bestQ = primary, a.Q
 		}
 	}
 	return best

@@ -40,18 +40,28 @@ const (
 	maxLabKeys  = 50
 )
 
+// labEntry reads the key and value fields of a session playground (the
+// server-side one, and lesson 12's session in a signed cookie). Keys
+// starting with "_" belong to the auth system.
+func labEntry(r *http.Request) (key, value string, err error) {
+	key, value = r.PostForm.Get("key"), r.PostForm.Get("value")
+	switch {
+	case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
+		return "", "", badRequest("error.400.session_field")
+	case strings.HasPrefix(key, "_"):
+		return "", "", badRequest("error.400.session_key")
+	}
+	return key, value, nil
+}
+
 // handleLabSession handles "POST /lab/session": key=value into the
 // caller's session (created if needed); an empty value removes the key.
 // Keys starting with "_" belong to the auth system.
 func handleLabSession(s *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, value := r.PostForm.Get("key"), r.PostForm.Get("value")
-		switch {
-		case key == "" || len(key) > maxLabKey || len(value) > maxLabValue || !utf8.ValidString(key+value):
-			s.Error(w, r, badRequest("error.400.session_field"))
-			return
-		case strings.HasPrefix(key, "_"):
-			s.Error(w, r, badRequest("error.400.session_key"))
+		key, value, err := labEntry(r)
+		if err != nil {
+			s.Error(w, r, err)
 			return
 		}
 		sess := session.FromContext(r.Context())
@@ -184,12 +194,14 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 
 // handleLabReset handles "POST /lab/reset": a clean slate. The session
 // ends (a logout, if logged in) and every cookie the request carried is
-// deleted, except the preference cookies when keep_prefs is on. The
+// deleted (the lab switches with them: every defence is back on), except
+// the preference cookies when keep_prefs is on. The
 // browser never tells the server a cookie's path, so each is deleted at
 // every path a lab cookie may have (labPaths).
-func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
+func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.Logout(r)
+		attackers.forget(r) // lesson 11's attacker goes with its cookie
 		keepPrefs := r.PostForm.Get("keep_prefs") != ""
 		seen := map[string]bool{sessionCookie: true}
 		for _, c := range r.Cookies() {
@@ -197,6 +209,10 @@ func handleLabReset(a *auth.Auth, sessionCookie string) http.Handler {
 				continue
 			}
 			seen[c.Name] = true
+			if sw, ok := switchOfCookie(c.Name); ok {
+				http.SetCookie(w, sw.onCookie()) // with its own attributes (Secure)
+				continue
+			}
 			for _, path := range labPaths {
 				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
 			}

@@ -70,3 +70,20 @@ func TestLabRequestShowsTheConnection(t *testing.T) {
 		t.Errorf("From lines %q and %q: want the same loopback port (one kept-open connection)", from(first), from(second))
 	}
 }
+
+func TestLangFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"":                        "en",
+		"ko-KR,ko;q=0.9,en;q=0.8": "ko",
+		"en-US,en;q=0.9,ko;q=0.8": "en",
+		"fr, ko;q=0.5":            "ko",
+		"ko;q=0, en;q=0.1":        "en",
+		"ko;q=0":                  "en",
+		"de":                      "en",
+		"ko;q=oops":               "en",
+	} {
+		if got := langFromAcceptLanguage(header); got != want {
+			t.Errorf("langFromAcceptLanguage(%q) = %q, want %q", header, got, want)
+		}
+	}
+}

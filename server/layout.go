@@ -44,6 +44,7 @@ var slotMarkers = [slotCount]string{
 type layoutVariant struct {
 	lang, theme          string
 	user, notice, visits bool
+	switches             string // the lab switches on, comma-separated
 }
 
 // compiledLayout is a layout cut at its slots: parts[0], slots[0],
@@ -86,6 +87,9 @@ func (ls *layouts) compile(v layoutVariant) (*compiledLayout, error) {
 		Lang: v.lang, Theme: v.theme, ShowNotice: v.notice, PanelBuilt: web.PanelBuilt(), tr: ls.tr,
 		Title: slotMarkers[slotTitle], Path: slotMarkers[slotPath], Echo: slotMarkers[slotEcho],
 		Data: template.HTML(slotMarkers[slotContent]),
+	}
+	if v.switches != "" {
+		pg.Switches = strings.Split(v.switches, ",")
 	}
 	if v.user {
 		pg.User = &auth.User{Username: slotMarkers[slotUsername], DisplayName: slotMarkers[slotShortName]}
@@ -165,7 +169,8 @@ func (cl *compiledLayout) write(b *bytes.Buffer, values *[slotCount]string) {
 // render writes pg, whose Data is the page's pre-rendered content, into b
 // as the "layout" template would.
 func (ls *layouts) render(b *bytes.Buffer, pg *page, content template.HTML) error {
-	cl, err := ls.get(layoutVariant{lang: pg.Lang, theme: pg.Theme, user: pg.User != nil, notice: pg.ShowNotice, visits: pg.Visits != ""})
+	cl, err := ls.get(layoutVariant{lang: pg.Lang, theme: pg.Theme, user: pg.User != nil, notice: pg.ShowNotice, visits: pg.Visits != "",
+		switches: strings.Join(pg.Switches, ",")})
 	if err != nil {
 		return err
 	}

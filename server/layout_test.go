@@ -29,23 +29,25 @@ func TestCompiledLayoutIsTheTemplate(t *testing.T) {
 			for _, user := range []bool{false, true} {
 				for _, notice := range []bool{false, true} {
 					for _, visits := range []string{"", "7"} {
-						pg := &page{Lang: lang, Theme: theme, ShowNotice: notice, Visits: visits, tr: tr, PanelBuilt: web.PanelBuilt(),
-							Title: "T " + tricky, Path: "/lessons/x?step=2&y=" + tricky, Echo: `{"set_cookie":["a=1; Path=/"],"x":"` + tricky + `"}`,
-							Data: template.HTML("<article>pre-rendered " + tricky + "</article>")}
-						if user {
-							pg.User = &auth.User{Username: "u" + tricky, DisplayName: "D" + tricky}
-						}
-						var want strings.Builder
-						if err := pages["lesson"].ExecuteTemplate(&want, "layout", pg); err != nil {
-							t.Fatal(err)
-						}
-						var b bytes.Buffer
-						if err := ls.render(&b, pg, pg.Data.(template.HTML)); err != nil {
-							t.Fatal(err)
-						}
-						if got := b.String(); got != want.String() {
-							t.Errorf("lang=%s theme=%q user=%v notice=%v visits=%q: the compiled page differs from the template's\n got: %.300q\nwant: %.300q",
-								lang, theme, user, notice, visits, firstDiff(got, want.String()), firstDiff(want.String(), got))
+						for _, switches := range [][]string{nil, {"rotation", "origin-check"}} {
+							pg := &page{Lang: lang, Theme: theme, ShowNotice: notice, Visits: visits, Switches: switches, tr: tr, PanelBuilt: web.PanelBuilt(),
+								Title: "T " + tricky, Path: "/lessons/x?step=2&y=" + tricky, Echo: `{"set_cookie":["a=1; Path=/"],"x":"` + tricky + `"}`,
+								Data: template.HTML("<article>pre-rendered " + tricky + "</article>")}
+							if user {
+								pg.User = &auth.User{Username: "u" + tricky, DisplayName: "D" + tricky}
+							}
+							var want strings.Builder
+							if err := pages["lesson"].ExecuteTemplate(&want, "layout", pg); err != nil {
+								t.Fatal(err)
+							}
+							var b bytes.Buffer
+							if err := ls.render(&b, pg, pg.Data.(template.HTML)); err != nil {
+								t.Fatal(err)
+							}
+							if got := b.String(); got != want.String() {
+								t.Errorf("lang=%s theme=%q user=%v notice=%v visits=%q switches=%q: the compiled page differs from the template's\n got: %.300q\nwant: %.300q",
+									lang, theme, user, notice, visits, switches, firstDiff(got, want.String()), firstDiff(want.String(), got))
+							}
 						}
 					}
 				}

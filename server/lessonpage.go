@@ -94,6 +94,9 @@ type controlsView struct {
 	Button        string
 	Words         map[string]string
 	SessionCookie string
+	OtherSite     string // the second site's origin; "" when it is not running
+	Handover      string // step.ForgeHandover of the path, for an OtherSite kind
+	Origin        string // this site's origin; "" when not configured (the page then names the path alone)
 }
 
 // fieldView is a form field as drawn: {rand} in its value stands as
@@ -105,10 +108,16 @@ type fieldView struct {
 	Rand string
 }
 
+// pageOptions is what the articles take from the server's configuration.
+type pageOptions struct {
+	sessionCookie string  // the session cookie's name
+	waitScale     float64 // Config.WaitScale
+	otherSite     string  // Config.AttackerOrigin: lesson 14's second site, "" when not running
+}
+
 // buildLessonPages renders every article. article is the template that
-// holds "article" (lesson.html with the layout); waitScale is
-// Config.WaitScale.
-func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, sessionCookie string, waitScale float64) (*lessonPages, error) {
+// holds "article" (lesson.html with the layout).
+func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, opts pageOptions) (*lessonPages, error) {
 	controls := map[string]*template.Template{}
 	for _, k := range step.Actions {
 		if k.Template == "" {
@@ -125,14 +134,14 @@ func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr trans
 	for i, l := range all {
 		for _, lang := range lessons.Languages {
 			t := l.In(lang)
-			a := &articleView{Lesson: l, Text: t, SessionCookie: sessionCookie, lang: lang, tr: tr}
+			a := &articleView{Lesson: l, Text: t, SessionCookie: opts.sessionCookie, lang: lang, tr: tr}
 			if i+1 < len(all) {
 				n := all[i+1]
 				a.Next = &lessonCard{Number: n.Number, Slug: n.Slug, Title: n.In(lang).Title}
 			}
 			rand := false
 			for _, st := range t.Steps {
-				v, hasRand, err := buildStep(l.Slug, lang, ScaleWaits(st, waitScale), controls, sessionCookie)
+				v, hasRand, err := buildStep(l.Slug, lang, ScaleWaits(st, opts.waitScale), controls, opts)
 				if err != nil {
 					return nil, fmt.Errorf("lesson %s (%s) step %d: %w", l.Slug, lang, st.N, err)
 				}
@@ -174,7 +183,7 @@ func ScaleWaits(st lessons.Step, scale float64) lessons.Step {
 	return st
 }
 
-func buildStep(slug, lang string, st lessons.Step, controls map[string]*template.Template, sessionCookie string) (stepView, bool, error) {
+func buildStep(slug, lang string, st lessons.Step, controls map[string]*template.Template, opts pageOptions) (stepView, bool, error) {
 	v := stepView{Step: st}
 	k := st.Action.Type()
 	if k == nil {
@@ -187,10 +196,14 @@ func buildStep(slug, lang string, st lessons.Step, controls map[string]*template
 			Next:          "/lessons/" + slug + "?step=" + strconv.Itoa(st.N),
 			Button:        st.Button,
 			Words:         map[string]string{},
-			SessionCookie: sessionCookie,
+			SessionCookie: opts.sessionCookie,
+			OtherSite:     opts.otherSite,
+		}
+		if k.OtherSite {
+			cv.Handover = step.ForgeHandover(st.Action.Path)
 		}
 		if cv.Button == "" {
-			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds))
+			cv.Button = contract.Fill(k.Label.In(lang), "path", st.Action.Path, "seconds", strconv.Itoa(st.Action.Seconds), "cookie", st.Action.Cookie)
 		}
 		for name, w := range k.Words {
 			cv.Words[name] = w.In(lang)

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"cookielab/lessons"
+	"cookielab/lessons/step"
 )
 
 // TestLessonsRender loads the real curriculum and renders every lesson in
@@ -68,14 +69,18 @@ func TestLessonActionsNameRoutes(t *testing.T) {
 	_, app := s.handler()
 	for _, l := range cat.Lessons() {
 		for _, st := range l.In("en").Steps {
-			method := st.Action.Method()
+			method, path := st.Action.Method(), st.Action.Path
+			if st.Action.Type().OtherSite {
+				// The link goes through this site's handover route.
+				method, path = http.MethodGet, step.ForgeHandover(path)
+			}
 			if method == "" {
 				continue
 			}
-			req := httptest.NewRequest(method, st.Action.Path, nil)
+			req := httptest.NewRequest(method, path, nil)
 			var m mux.RouteMatch
 			if !app.Match(req, &m) || m.MatchErr != nil {
-				t.Errorf("%s step %d: %s %s is not a route (%v)", l.Slug, st.N, method, st.Action.Path, m.MatchErr)
+				t.Errorf("%s step %d: %s %s is not a route (%v)", l.Slug, st.N, method, path, m.MatchErr)
 			}
 		}
 	}
@@ -89,4 +94,43 @@ func TestRandFields(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no rand field in the page")
 	}
+}
+
+// TestForgeStepNamesTheOtherSite: a forge step links the handover to the
+// second site and names that site's address when one is configured, and
+// says plainly that it is not running when none is.
+func TestForgeStepNamesTheOtherSite(t *testing.T) {
+	cat, err := lessons.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range mustLesson(t, cat, "csrf").In("en").Steps {
+		if st.Action.Type().OtherSite {
+			n = st.N
+			break
+		}
+	}
+	if n == 0 {
+		t.Fatal("lesson csrf has no forge step")
+	}
+	page := "/lessons/csrf?step=" + strconv.Itoa(n)
+	with := newTestLabOpts(t, labOptions{lessons: cat, attacker: true})
+	body := with.browser().get(page).body
+	if !strings.Contains(body, `href="/lab/csrf/attacker" data-action-button data-forge`) || !strings.Contains(body, "<code>"+with.attackerURL+"/</code>") {
+		t.Errorf("with an attacker site at %s, the forge step has no link to it", with.attackerURL)
+	}
+	without := newTestLabWith(t, cat).browser().get(page).body
+	if strings.Contains(without, "data-forge") || !strings.Contains(without, "data-no-other-site") {
+		t.Error("without an attacker site, the forge step does not say so")
+	}
+}
+
+func mustLesson(t *testing.T, cat *lessons.Catalog, slug string) *lessons.Lesson {
+	t.Helper()
+	l, ok := cat.Lesson(slug)
+	if !ok {
+		t.Fatalf("no lesson %q", slug)
+	}
+	return l
 }

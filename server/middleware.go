@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"cookielab/wasm/contract"
 )
 
 // statusWriter remembers the status and size of a response for the log.
@@ -135,13 +137,22 @@ func validUTF8Form(v url.Values) bool {
 }
 
 // refuseCrossOrigin refuses state-changing requests sent by another site
-// (net/http's CrossOriginProtection: Sec-Fetch-Site, else Origin vs Host).
+// (net/http's CrossOriginProtection: Sec-Fetch-Site, else Origin vs Host),
+// except a request that carries the origin-check switch (lesson 14): only
+// that request, from the learner's own browser, skips it.
 func refuseCrossOrigin(s *site, next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin"})
+		s.Error(w, r, &httpError{status: http.StatusForbidden, key: "error.403.cross_origin", more: "csrf"})
 	}))
-	return cop.Handler(next)
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if defenceOff(r, contract.SwitchOriginCheck) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 }
 
 // DefaultMaxHeaderBytes is how much request header (request line and

@@ -46,7 +46,8 @@ type page struct {
 	Echo       string // JSON state.Echo of this response, for the panel
 	PanelBuilt bool
 	ShowNotice bool
-	Visits     string // the tracking cookie's count, when tracking is on
+	Visits     string   // the tracking cookie's count, when tracking is on
+	Switches   []string // the lab switches this request carries (switches.go)
 	Data       any
 	tr         translations
 }
@@ -118,6 +119,7 @@ func (s *site) newPage(r *http.Request) *page {
 		Theme:      p.Theme,
 		Path:       r.URL.RequestURI(),
 		PanelBuilt: web.PanelBuilt(),
+		Switches:   switchesOf(r),
 		tr:         s.i18n,
 	}
 	if u, ok := auth.CurrentUser(r.Context()); ok {

@@ -64,12 +64,35 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)
 	r.Handle("/lab/cookie", handleLabCookie(site, s.sessions.Config().CookieName)).Methods(http.MethodPost)
 	r.Handle("/lab/tracking", handleLabTracking()).Methods(http.MethodPost)
-	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName)).Methods(http.MethodPost)
+	r.Handle("/lab/reset", handleLabReset(a, s.sessions.Config().CookieName, s.attackers)).Methods(http.MethodPost)
 	r.Handle("/lab/request", handleLabRequest(site, s.requests)).Methods(get...)
+	r.Handle("/lab/stored", handleLabStored(site)).Methods(get...)
 	r.Handle("/lab/template", handleLabTemplate(site, a.Users(), s.greeting)).Methods(get...)
+
+	// The advanced track's playground: each defence it turns off is off
+	// for the learner's own browser only (switches.go).
+	r.Handle("/lab/switch", handleLabSwitch(site)).Methods(http.MethodPost)
+	r.Handle("/lab/attacker", handleLabAttacker(site, s.attackers, s.clientOf)).Methods(http.MethodPost)
+	r.Handle("/lab/attacker", handleLabAttackerShow(site, s.attackers)).Methods(get...)
+	r.Handle("/lab/signed", handleLabSigned(site, s.notes)).Methods(http.MethodPost)
+	r.Handle("/lab/signed", handleLabSignedShow(site, s.notes)).Methods(get...)
+	r.Handle("/lab/tamper", handleLabTamper(site)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session", handleCookieSessionPut(site, s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session", handleCookieSessionShow(site, s.cookieSessions)).Methods(get...)
+	r.Handle("/lab/cookie-session/login", handleCookieSessionLogin(site, s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/cookie-session/logout", handleCookieSessionLogout(s.cookieSessions)).Methods(http.MethodPost)
+	r.Handle("/lab/clock", handleLabClock(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf", handleCSRFPage(site, s.attackerSite != nil)).Methods(get...)
+	r.Handle("/lab/csrf/transfer", handleCSRFTransfer(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf/protected", handleCSRFProtected(site)).Methods(http.MethodPost)
+	r.Handle("/lab/csrf/attacker", handleAttackerLink(site, s.attackerSite, "")).Methods(get...)
+	r.Handle("/lab/csrf/attacker/token", handleAttackerLink(site, s.attackerSite, "token")).Methods(get...)
 
 	// Login required.
 	r.Handle("/me", auth.RequireLogin(handleMe(site))).Methods(get...)
 	r.Handle("/password", auth.RequireLogin(handlePassword(site, a))).Methods(http.MethodPost)
+	r.Handle("/me/sessions", auth.RequireLogin(handleSessions(site, s.sessionList))).Methods(get...)
+	r.Handle("/me/sessions/end", auth.RequireLogin(handleSessionEnd(site, s.sessionList))).Methods(http.MethodPost)
+	r.Handle("/me/sessions/end-others", auth.RequireLogin(handleSessionsEndOthers(site, s.sessionList))).Methods(http.MethodPost)
 	return r
 }

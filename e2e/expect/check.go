@@ -262,7 +262,10 @@ func setCookieLines(exs []browser.Exchange) []setLine {
 				continue
 			}
 			op := step.OpSet
-			if IsDeletion(c, time.Now()) {
+			switch {
+			case len(c.Name)+len(c.Value) > maxNameValue:
+				op = step.OpReject // RFC 6265bis §5.6: the browser ignores it
+			case IsDeletion(c, time.Now()):
 				op = step.OpDelete
 			}
 			out = append(out, setLine{name: c.Name, op: op, line: raw, where: where})
@@ -270,6 +273,10 @@ func setCookieLines(exs []browser.Exchange) []setLine {
 	}
 	return out
 }
+
+// maxNameValue is the most a cookie's name and value may hold together
+// (RFC 6265bis §5.6; Chromium enforces it).
+const maxNameValue = 4096
 
 // IsDeletion reports whether a Set-Cookie expires its cookie at once.
 func IsDeletion(c *http.Cookie, now time.Time) bool {

@@ -7,6 +7,7 @@ const (
 	ArgNone    Arg = iota
 	ArgPath        // a local path: /lab/cookie
 	ArgSeconds     // a whole number of seconds, 1 to MaxSeconds
+	ArgCookie      // a cookie name
 )
 
 // MaxSeconds bounds a wait.
@@ -29,6 +30,15 @@ const (
 	// DriveCountdown: click; a countdown of Action.Seconds runs out and the
 	// page reloads itself.
 	DriveCountdown
+	// DriveVisitAndPress: click the link; on the page it opens, press its
+	// [data-press-button] (a form there sends the request), and the page
+	// that answers loads.
+	DriveVisitAndPress
+	// DriveElsewhere: in a second browser (a browser context of its own,
+	// kept for the rest of the lesson), open Action.Path and submit its form
+	// with the step's fields; then, back in the first, click the control
+	// (a reload).
+	DriveElsewhere
 )
 
 // ActionKind is one kind of step: what the `do:` line says, what the
@@ -39,10 +49,13 @@ type ActionKind struct {
 	Doc    string // what the learner gets (Markdown, for lessons/README.md)
 	Arg    Arg
 	Method string // the HTTP method the action sends; "" when it sends none
-	Fields bool   // the step's field: lines make a form
-	Button bool   // the step has a control to press (a button: line may label it)
-	Result bool   // the step shows a result text (result shows may check it)
-	Drive  Drive
+	// OtherSite: Path is on the second site (the attacker's, lesson 14),
+	// not on this one.
+	OtherSite bool
+	Fields    bool // the step's field: lines make a form
+	Button    bool // the step has a control to press (a button: line may label it)
+	Result    bool // the step shows a result text (result shows may check it)
+	Drive     Drive
 	// Label is the control's default text; {path} and {seconds} are
 	// filled in. Words are other texts the control needs (see Template).
 	Label Text
@@ -51,8 +64,13 @@ type ActionKind struct {
 	// data: .Action (Action), .Fields (each Field with .Rand: the value
 	// with {rand} left in, when it has one), .Next (this step's address),
 	// .Button (the label), .Words (Words in the page's language) and
-	// .SessionCookie (the session cookie's name). The controls a script
-	// drives carry the data- attributes lesson.js looks for.
+	// .SessionCookie (the session cookie's name), .OtherSite (the second
+	// site's origin, "" when it is not running), .Handover (for an
+	// OtherSite kind, ForgeHandover of the path) and .Origin (this site's,
+	// as the learner reached it: for instructions that name an address).
+	// The controls a script drives carry the data- attributes lesson.js
+	// looks for (data-here: a path lesson.js prefixes with this page's
+	// origin, the address the learner really uses).
 	Template string
 }
 
@@ -121,9 +139,57 @@ var Actions = []ActionKind{
 <p class="result" data-result aria-live="polite"></p>`,
 	},
 	{
+		Name: "edit-cookie", Syntax: "edit-cookie NAME", Arg: ArgCookie, Button: true, Result: true, Drive: DriveNavigateOrResult,
+		Doc:   "changes one character of cookie NAME's value in `document.cookie` (as anyone can in the browser's console), then reloads this step; without such a cookie the step says so",
+		Label: Text{"Edit the cookie {cookie} in the browser", "브라우저에서 쿠키 {cookie} 고치기"},
+		Words: map[string]Text{"none": {"This browser holds no such cookie that a script can see.", "이 브라우저에는 스크립트가 볼 수 있는 그런 쿠키가 없습니다."}},
+		Template: `<button type="button" data-action-button data-edit-cookie="{{.Action.Cookie}}" data-next="{{.Next}}" data-none="{{.Words.none}}">{{.Button}}</button>
+<p class="result" data-result aria-live="polite"></p>`,
+	},
+	{
+		Name: "press", Syntax: "press PATH", Arg: ArgPath, Method: "GET", Button: true, Drive: DriveVisitAndPress,
+		Doc:      "a link to PATH, a page of this site with a form; the learner presses its button there",
+		Label:    Text{"Open {path} and press its button", "{path} 페이지를 열고 버튼 누르기"},
+		Template: `<a class="button" href="{{.Action.Path}}" data-action-button data-press>{{.Button}}</a>`,
+	},
+	{
+		Name: "forge", Syntax: "forge PATH", Arg: ArgPath, Button: true, OtherSite: true, Drive: DriveVisitAndPress,
+		Doc:   "a link to PATH on the second site (the attacker's, another host name), by way of this site's `/lab/csrf/attacker`, which tells that site, signed, the address the learner uses here: its page holds a form that posts to this site; the learner presses its button there and lands on this site's answer",
+		Label: Text{"Visit the other site", "다른 사이트 방문하기"},
+		Words: map[string]Text{"nosite": {"The second site is not running on this server (see the README: -attacker-addr).", "이 서버에서는 두 번째 사이트가 실행되고 있지 않습니다(README의 -attacker-addr 참고)."}},
+		Template: `{{if .OtherSite}}<a class="button" href="{{.Handover}}" data-action-button data-forge>{{.Button}}</a> <code>{{.OtherSite}}{{.Action.Path}}</code>
+{{- else}}<p class="note" data-no-other-site>{{.Words.nosite}}</p>{{end}}`,
+	},
+	{
+		Name: "in-another-browser", Syntax: "in-another-browser PATH", Arg: ArgPath, Method: "POST", Fields: true, Button: true, Drive: DriveElsewhere,
+		Doc:   "instructions to open PATH in another browser (or a private window, which has a jar of its own) and submit its form with the `field:`s shown; then the button reloads this step",
+		Label: Text{"I did it: look again", "했습니다: 다시 보기"},
+		Words: map[string]Text{
+			"how":  {"In another browser, or a private window (it has a cookie jar of its own), open this address and fill in the form:", "다른 브라우저나 시크릿 창(쿠키 저장소가 따로 있습니다)에서 이 주소를 열고 폼을 채우세요:"},
+			"then": {"Then come back to this window.", "그런 다음 이 창으로 돌아오세요."},
+		},
+		Template: `<div class="elsewhere" data-elsewhere="{{.Action.Path}}">
+<p>{{.Words.how}} <code data-here="{{.Action.Path}}">{{.Origin}}{{.Action.Path}}</code></p>
+<dl>{{range .Fields}}<dt>{{.Label}}</dt><dd><code data-elsewhere-field="{{.Name}}"{{with .Rand}} data-rand-text="{{.}}"{{end}}>{{.Value}}</code></dd>{{end}}</dl>
+<p>{{.Words.then}}</p>
+<a class="button" href="{{.Next}}" data-action-button data-reload>{{.Button}}</a>
+</div>`,
+	},
+	{
 		Name: "read", Syntax: "read", Drive: DriveNone,
 		Doc: "nothing to press: look at the page and the panel",
 	},
+}
+
+// ForgeHandover is this site's route that sends the learner to path on the
+// second site (lesson 14's attacker site), telling that site, signed, the
+// address the learner uses here so that its forms aim there:
+// /lab/csrf/attacker for its page "/", /lab/csrf/attacker/token for "/token".
+func ForgeHandover(path string) string {
+	if path == "/" {
+		return "/lab/csrf/attacker"
+	}
+	return "/lab/csrf/attacker" + path
 }
 
 // ActionNamed returns the action kind with that name, or nil.

@@ -157,6 +157,12 @@ var Checks = []Check{
 		Holds: func(a []string, v *View) (State, string) { return setLine(v, a[0], OpDelete) },
 	},
 	{
+		Words: "set-cookie rejects", Syntax: "set-cookie rejects NAME", Parse: oneCookieName, Needs: SeesSetCookie,
+		Doc:   "a response of this step sent NAME, and the browser refused to store it (larger than 4096 bytes, a `__Host-`/`__Secure-` prefix not kept, Secure from an insecure origin, a foreign Domain)",
+		Say:   say("the browser refused the cookie {0} a response sent", "응답이 보냈지만 브라우저가 거부한 쿠키: {0}"),
+		Holds: func(a []string, v *View) (State, string) { return setLine(v, a[0], OpReject) },
+	},
+	{
 		Words: "session none", Syntax: "session none", Needs: SeesSession | SeesJar,
 		Doc: "there is no session: the server knows none for this browser, and the jar holds no session cookie",
 		Say: say("there is no session", "세션이 없음"),

@@ -15,6 +15,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"cookielab/wasm/contract"
 )
 
 // Text is an interface string in each language of the site.
@@ -33,6 +35,7 @@ type Action struct {
 	Kind    string // the name of one of Actions
 	Path    string // for kinds with ArgPath
 	Seconds int    // for kinds with ArgSeconds
+	Cookie  string // for kinds with ArgCookie
 	Fields  []Field
 }
 
@@ -58,6 +61,8 @@ func (a Action) String() string {
 		return a.Kind + " " + a.Path
 	case ArgSeconds:
 		return a.Kind + " " + strconv.Itoa(a.Seconds)
+	case ArgCookie:
+		return a.Kind + " " + a.Cookie
 	}
 	return a.Kind
 }
@@ -104,6 +109,14 @@ func ParseAction(s string) (Action, error) {
 			return fail("SECONDS must be a whole number from 1 to " + strconv.Itoa(MaxSeconds))
 		}
 		a.Seconds = n
+	case ArgCookie:
+		if len(w) != 2 {
+			return fail("want " + k.Syntax)
+		}
+		if !contract.ValidCookieName(w[1]) {
+			return fail("bad cookie name " + strconv.Quote(w[1]))
+		}
+		a.Cookie = w[1]
 	default:
 		if len(w) != 1 {
 			return fail(k.Name + " takes nothing after it")

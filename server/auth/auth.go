@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 )
 
 // Session keys owned by the auth system, as in Django. Keys starting with
@@ -19,7 +20,15 @@ import (
 const (
 	SessionUserKey = "_auth_user_id"
 	SessionHashKey = "_auth_user_hash"
+	// SessionUserAgentKey and SessionClientKey say, for "your sessions",
+	// which browser logged in (its User-Agent, at most MaxUserAgent
+	// characters) and from where (the client key the throttle uses).
+	SessionUserAgentKey = "_auth_user_agent"
+	SessionClientKey    = "_auth_client"
 )
+
+// MaxUserAgent bounds the User-Agent a session keeps.
+const MaxUserAgent = 200
 
 // Errors of Authenticate. Their text is never shown: forms map them to the
 // message keys below.
@@ -35,6 +44,7 @@ type Auth struct {
 	key      []byte // for the session auth hash
 	throttle *Throttle
 	clientOf func(*http.Request) string
+	keepID   func(*http.Request) bool
 }
 
 // Options are the parts of the authentication system.
@@ -51,6 +61,11 @@ type Options struct {
 	// ClientOf names the client a request comes from, for the throttle;
 	// default the host of r.RemoteAddr.
 	ClientOf func(*http.Request) string
+	// KeepSessionID, when set and true for a request, makes Login keep the
+	// session id instead of renewing it: the lab's rotation switch, which
+	// lets session fixation work for the one browser that carries it.
+	// Nil (the default) always renews.
+	KeepSessionID func(*http.Request) bool
 }
 
 // New returns the authentication system.
@@ -67,7 +82,7 @@ func New(opts Options) *Auth {
 			return host
 		}
 	}
-	return &Auth{users: opts.Users, sessions: opts.Sessions, key: opts.Key, throttle: opts.Throttle, clientOf: opts.ClientOf}
+	return &Auth{users: opts.Users, sessions: opts.Sessions, key: opts.Key, throttle: opts.Throttle, clientOf: opts.ClientOf, keepID: opts.KeepSessionID}
 }
 
 // Throttle returns the login and sign-up throttle.
@@ -134,7 +149,7 @@ func (a *Auth) resolve(sess *session.Session) (User, bool) {
 	stored, _ := sess.Get(SessionHashKey)
 	if !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
 		// The password changed since this session logged in: end it.
-		sess.Flush()
+		sess.End(contract.ReasonPasswordChanged)
 		return User{}, false
 	}
 	return u, true
@@ -222,7 +237,8 @@ func (a *Auth) SignUp(w http.ResponseWriter, r *http.Request, f *SignupForm) (bo
 // that belonged to a different user is emptied first; then the session id
 // is renewed — anonymous data is kept, the old record deleted — and the user
 // id and session hash are stored. The new id is what defeats session
-// fixation.
+// fixation (Django's cycle_key); Options.KeepSessionID can skip it for a
+// request, to show the attack working.
 //
 // The session is committed here, before anything else changes: if it
 // cannot be saved (a full store), the error is returned and the previous
@@ -239,13 +255,21 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	if id, ok := sess.Get(SessionUserKey); ok {
 		stored, _ := sess.Get(SessionHashKey)
 		if id != u.ID || !hmac.Equal([]byte(stored), []byte(a.SessionHash(u))) {
-			sess.Flush()
+			sess.End(contract.ReasonOtherUser)
 		}
 	}
-	sess.Renew()
+	if a.keepID == nil || !a.keepID(r) {
+		sess.Renew()
+	}
 	sess.SetUser(u.ID) // so the store can list the user's sessions
 	sess.Put(SessionUserKey, u.ID)
 	sess.Put(SessionHashKey, a.SessionHash(u))
+	if ua := truncate(r.UserAgent(), MaxUserAgent); ua != "" {
+		sess.Put(SessionUserAgentKey, ua)
+	} else {
+		sess.Delete(SessionUserAgentKey)
+	}
+	sess.Put(SessionClientKey, a.clientOf(r))
 	if err := a.sessions.Commit(w, r); err != nil {
 		return err
 	}
@@ -342,4 +366,16 @@ func SafeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// truncate keeps the first n characters of s, and only valid UTF-8.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

@@ -43,12 +43,6 @@ type ThrottleOptions struct {
 	Client  Rule // one client, any account; default 20, then every 1 s up to 1 min
 	Account Rule // one account, any client; default 20, then every 1 s up to 30 s
 	Signup  Rule // sign-ups from one client; default 10, then every 30 s up to 10 min
-	// Sessions bounds the new anonymous sessions one client starts (the
-	// server asks AnonymousSession before each); default 200, then one a
-	// second, never growing. With the 2-hour idle timeout one client then
-	// holds at most about 7,400 of the memory store's 100,000 records, so
-	// its flood never makes the store evict another learner's session.
-	Sessions Rule
 	// MaxEntries bounds each bucket family (pair, client, account,
 	// sign-up): beyond it the least recently used bucket is forgotten.
 	// Default 20 000 each (about 250 B a bucket).
@@ -68,8 +62,8 @@ type Throttle struct {
 	now    func() time.Time
 	exempt func(string) bool
 
-	mu                                       sync.Mutex
-	pair, client, account, signups, sessions family
+	mu                             sync.Mutex
+	pair, client, account, signups family
 }
 
 // NewThrottle returns a Throttle with opts' rules.
@@ -94,7 +88,6 @@ func NewThrottle(opts ThrottleOptions) *Throttle {
 	t.client.init(def(opts.Client, Rule{20, time.Second, time.Minute}), opts.MaxEntries)
 	t.account.init(def(opts.Account, Rule{20, time.Second, 30 * time.Second}), opts.MaxEntries)
 	t.signups.init(def(opts.Signup, Rule{10, 30 * time.Second, 10 * time.Minute}), opts.MaxEntries)
-	t.sessions.init(def(opts.Sessions, Rule{Burst: 200, Every: time.Second}), opts.MaxEntries)
 	return t
 }
 
@@ -152,21 +145,6 @@ func (t *Throttle) Signup(client string) (*Attempt, error) {
 	now := t.now()
 	a := &Attempt{t: t, client: client}
 	return a, a.drawLocked(now, []*bucket{t.signups.get(client, now)})
-}
-
-// AnonymousSession draws a new anonymous session for client from its
-// budget, or refuses it (*ThrottledError). Nothing is given back: a
-// session drawn for is made, or its store refused it.
-func (t *Throttle) AnonymousSession(client string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	b := t.sessions.get(client, now)
-	if wait := b.tokens.wait(now); wait > 0 {
-		return &ThrottledError{Wait{wait}}
-	}
-	b.tokens.take(now)
-	return nil
 }
 
 // drawLocked takes a token from every bucket, or from none: a refusal by
@@ -246,13 +224,13 @@ func (a *Attempt) Abandoned() {
 }
 
 // ThrottleStats are the bucket counts for an operator.
-type ThrottleStats struct{ Pairs, Clients, Accounts, Signups, Sessions int }
+type ThrottleStats struct{ Pairs, Clients, Accounts, Signups int }
 
 // Stats reports how many buckets each family holds.
 func (t *Throttle) Stats() ThrottleStats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return ThrottleStats{len(t.pair.m), len(t.client.m), len(t.account.m), len(t.signups.m), len(t.sessions.m)}
+	return ThrottleStats{len(t.pair.m), len(t.client.m), len(t.account.m), len(t.signups.m)}
 }
 
 // family is one kind of bucket, by key, bounded: the least recently used

@@ -68,6 +68,9 @@ type Users struct {
 	byID   map[string]*User
 	byName map[string]string // username → id
 	nextID int
+	// backend, when set (NewUsersIn), holds the users instead of the maps
+	// above: every method reads and writes through it (backend.go).
+	backend UserBackend
 	// dummyHash is compared against when a username is unknown, so an unknown
 	// user costs the same bcrypt work as a wrong password (no timing oracle).
 	dummyHash []byte
@@ -135,6 +138,10 @@ var DemoAccounts = []struct{ Username, DisplayName, Password string }{
 	{"bob", "", "builder"},
 }
 
+// IsDemoAccount reports whether username is one of DemoAccounts, which a
+// whole class may share.
+func IsDemoAccount(username string) bool { return isDemoAccount(username) }
+
 // NewSeededUsers returns a store holding the demo accounts.
 func NewSeededUsers(opts UsersOptions) (*Users, error) {
 	users, err := NewUsers(opts)
@@ -156,6 +163,9 @@ func (s *Users) Create(ctx context.Context, username, displayName, password stri
 	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
+	}
+	if s.backend != nil {
+		return s.insertInBackend(ctx, username, displayName, hash)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -207,6 +217,9 @@ func (s *Users) compare(ctx context.Context, hash []byte, password string) (matc
 
 // Get returns the user with the given id.
 func (s *Users) Get(id string) (User, bool) {
+	if s.backend != nil {
+		return s.getInBackend(id)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u, ok := s.byID[id]
@@ -219,6 +232,9 @@ func (s *Users) Get(id string) (User, bool) {
 // ByUsername returns the user with the given username (case-sensitive, as
 // Django's default ModelBackend is).
 func (s *Users) ByUsername(username string) (User, bool) {
+	if s.backend != nil {
+		return s.byUsernameInBackend(username)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	id, ok := s.byName[username]
@@ -230,6 +246,9 @@ func (s *Users) ByUsername(username string) (User, bool) {
 
 // Len reports how many users the store holds.
 func (s *Users) Len() int {
+	if s.backend != nil {
+		return s.lenInBackend()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.byID)
@@ -237,6 +256,9 @@ func (s *Users) Len() int {
 
 // All returns every user ordered by id.
 func (s *Users) All() []User {
+	if s.backend != nil {
+		return s.allInBackend()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]User, 0, len(s.byID))
@@ -300,6 +322,10 @@ func (s *Users) SetPassword(ctx context.Context, id, password string) (User, err
 // Delete removes a user: the undo of a sign-up whose session could not be
 // saved. Deleting a missing user is not an error.
 func (s *Users) Delete(id string) {
+	if s.backend != nil {
+		s.deleteInBackend(id)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u, ok := s.byID[id]; ok {
@@ -319,6 +345,9 @@ func (s *Users) recordLogin(id string) (User, error) {
 }
 
 func (s *Users) update(id string, change func(*User)) (User, error) {
+	if s.backend != nil {
+		return s.updateInBackend(id, change)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.byID[id]

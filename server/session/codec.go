@@ -118,6 +118,15 @@ func validID(id string) bool {
 	return ok
 }
 
+// NewID returns a new session id, as the Manager makes them (for tests of
+// stores outside this package).
+func NewID() string { return newID() }
+
+// ValidID reports whether id has the form the Manager generates. A Store
+// outside this package uses it to refuse (Create) or not find (Get) any
+// other id, as the contract asks.
+func ValidID(id string) bool { return validID(id) }
+
 // decodeID returns the raw bytes of a valid id.
 func decodeID(id string) (raw [idBytes]byte, ok bool) {
 	if len(id) != idLen {

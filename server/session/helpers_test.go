@@ -158,6 +158,24 @@ func testMux(m *Manager, g gate) http.Handler {
 		s.SetUser(r.URL.Query().Get("u"))
 		reply(w, r)
 	})
+	mux.HandleFunc("/shift", func(w http.ResponseWriter, r *http.Request) {
+		// /shift?d=2h moves the clock back; &start=1 only the start.
+		d, err := time.ParseDuration(r.URL.Query().Get("d"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if s := FromContext(r.Context()); r.URL.Query().Get("start") != "" {
+			s.ShiftStart(d)
+		} else {
+			s.Shift(d)
+		}
+		io.WriteString(w, "ok")
+	})
+	mux.HandleFunc("/browser-session", func(w http.ResponseWriter, r *http.Request) {
+		FromContext(r.Context()).SetBrowserSession(r.URL.Query().Get("on") == "1")
+		reply(w, r)
+	})
 	mux.HandleFunc("/destroy", func(w http.ResponseWriter, r *http.Request) {
 		FromContext(r.Context()).Destroy()
 		reply(w, r)
@@ -192,6 +210,9 @@ func testMux(m *Manager, g gate) http.Handler {
 	})
 	mux.HandleFunc("/slow-renew", func(w http.ResponseWriter, r *http.Request) {
 		slow(w, r, func(s *Session) { s.Renew() }, false)
+	})
+	mux.HandleFunc("/slow-shift", func(w http.ResponseWriter, r *http.Request) {
+		slow(w, r, func(s *Session) { s.Shift(time.Minute) }, false)
 	})
 	mux.HandleFunc("/slow-get", func(w http.ResponseWriter, r *http.Request) {
 		slow(w, r, func(s *Session) { s.Get("k") }, false)

@@ -133,6 +133,12 @@ func (m *Manager) save(ctx context.Context, s *Session, h http.Header, r *http.R
 	return nil
 }
 
+// touchDivisor: an unchanged session's idle clock moves only once it is
+// more than IdleTimeout/touchDivisor behind (a minute, for two hours), so a
+// read-mostly learner does not cost a store write per request; a session
+// may end that much before its exact idle deadline.
+const touchDivisor = 120
+
 // dataBytes is what Config.MaxDataBytes bounds.
 func dataBytes(s *Session) int {
 	n := len(s.user)
@@ -148,7 +154,7 @@ func (m *Manager) end(ctx context.Context, s *Session, h http.Header, r *http.Re
 		if err := storeErr(m.store.Delete(ctx, s.stored.ID)); err != nil {
 			return err
 		}
-		s.record(state.Destroyed, now, s.stored.ID, "", "")
+		s.record(state.Destroyed, now, s.stored.ID, "", s.endReason)
 		s.stored = nil
 	}
 	if s.cookie != "" {
@@ -185,10 +191,11 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	rec := Record{
 		UserID:   s.user,
 		Data:     s.data,
-		Created:  now,
-		LastSeen: now,
-		Deadline: m.deadline(now, now),
+		Created:  now.Add(-s.shiftCreated), // a new id keeps a Shift asked for in this request
+		LastSeen: now.Add(-s.shiftLastSeen),
 	}
+	rec.Deadline = m.deadline(rec.Created, rec.LastSeen)
+	s.shiftCreated, s.shiftLastSeen = 0, 0
 	ev := state.Event{Kind: state.Created, At: now}
 	var history []state.Event
 	if prev != nil {
@@ -220,7 +227,7 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 	s.events = append(s.events, ev)
 	rec.Data = nil
 	s.stored, s.cookie = &rec, value
-	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
+	setCookie(h, m.sessionCookie(r, value, rec.Created, now, browserSession(s.data)))
 	return nil
 }
 
@@ -230,8 +237,11 @@ func (m *Manager) create(ctx context.Context, s *Session, h http.Header, r *http
 func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http.Request, now time.Time) error {
 	rec := *s.stored
 	rec.Data, rec.UserID = s.data, s.user
-	rec.LastSeen = now
-	rec.Deadline = m.deadline(rec.Created, now)
+	rec.LastSeen = now.Add(-s.shiftLastSeen)
+	rec.Created = rec.Created.Add(-s.shiftCreated)
+	rec.Deadline = m.deadline(rec.Created, rec.LastSeen)
+	shifted := s.shiftCreated != 0 || s.shiftLastSeen != 0
+	s.shiftCreated, s.shiftLastSeen = 0, 0
 	err := storeErr(m.store.Update(ctx, rec))
 	if errors.Is(err, ErrNotFound) {
 		return m.interrupted(s, h, r, now)
@@ -246,8 +256,12 @@ func (m *Manager) update(ctx context.Context, s *Session, h http.Header, r *http
 		return err
 	}
 	rec.Data = nil
-	s.stored, s.cookie = &rec, value
-	setCookie(h, m.sessionCookie(r, value, rec.Created, now))
+	s.stored = &rec
+	if shifted {
+		return nil // the browser's cookie keeps its own clock (Shift)
+	}
+	s.cookie = value
+	setCookie(h, m.sessionCookie(r, value, rec.Created, now, browserSession(s.data)))
 	return nil
 }
 
@@ -266,6 +280,11 @@ func (m *Manager) interrupted(s *Session, h http.Header, r *http.Request, now ti
 // too, so that a later Put in this request starts an empty session rather
 // than carrying the deleted one's data (a login, say) into a new record.
 func (m *Manager) touch(ctx context.Context, s *Session, now time.Time) error {
+	if now.Sub(s.stored.LastSeen) < m.cfg.IdleTimeout/touchDivisor {
+		// Moved a moment ago: a database or Redis need not write on every
+		// read for an idle clock counted in hours (see touchDivisor).
+		return nil
+	}
 	dl := m.deadline(s.stored.Created, now)
 	err := storeErr(m.store.Touch(ctx, s.stored.ID, now, dl))
 	if errors.Is(err, ErrNotFound) {

@@ -178,7 +178,7 @@ func TestDestroy(t *testing.T) {
 	id := h.get("/put?k=v").view.ID
 	r := h.get("/destroy")
 	wantCleared(t, r)
-	want := []state.Event{{Kind: state.Destroyed, At: h.clock.Now(), ID: id}}
+	want := []state.Event{{Kind: state.Destroyed, At: h.clock.Now(), ID: id, Reason: state.ReasonLogout}}
 	if diff := cmp.Diff(want, r.view.Events); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}

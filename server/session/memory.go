@@ -100,18 +100,7 @@ func (s *MemoryStore) nowNano() int64 { return s.now().UnixNano() }
 
 // Get implements Store.
 func (s *MemoryStore) Get(_ context.Context, id string) (Record, error) {
-	raw, ok := decodeID(id)
-	if !ok {
-		return Record{}, ErrNotFound
-	}
-	sh := s.shard(&raw)
-	sh.mu.Lock()
-	e, ok := sh.recs[raw]
-	var snap entry
-	if ok {
-		snap = *e // the blob is immutable: decode it after unlocking
-	}
-	sh.mu.Unlock()
+	snap, ok := s.snapshot(id)
 	switch {
 	case !ok:
 		return Record{}, ErrNotFound
@@ -119,6 +108,23 @@ func (s *MemoryStore) Get(_ context.Context, id string) (Record, error) {
 		return Record{ID: id, Created: fromNano(snap.created), LastSeen: fromNano(snap.lastSeen), Deadline: fromNano(snap.deadline)}, ErrExpired
 	}
 	return snap.record(id)
+}
+
+// snapshot copies the entry stored under id, if any. The blob is
+// immutable, so the copy can be decoded after unlocking.
+func (s *MemoryStore) snapshot(id string) (entry, bool) {
+	raw, ok := decodeID(id)
+	if !ok {
+		return entry{}, false
+	}
+	sh := s.shard(&raw)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, ok := sh.recs[raw]
+	if !ok {
+		return entry{}, false
+	}
+	return *e, true
 }
 
 // Create implements Store.

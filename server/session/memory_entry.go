@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -76,7 +77,7 @@ func encodeID(raw [idBytes]byte) string { return base64.RawURLEncoding.EncodeToS
 
 var (
 	knownKinds   = []string{state.Created, state.Rotated, state.Destroyed, state.Expired, state.Rejected}
-	knownReasons = []string{state.ReasonBadSignature, state.ReasonUnknown, state.ReasonExpired, state.ReasonIdle, state.ReasonAbsolute, state.ReasonInterrupted}
+	knownReasons = contract.Reasons
 )
 
 // Tags of a text field: empty, one of the known values (tagKnown+index),

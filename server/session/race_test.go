@@ -50,6 +50,14 @@ func TestLogoutRace(t *testing.T) {
 			cleared:    true,
 		},
 		{
+			name:       "a clock shift is a write like any other",
+			path:       "/slow-shift",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   InterruptedMessage,
+			wantEvents: []string{"rejected/interrupted"},
+			cleared:    true,
+		},
+		{
 			name:       "unmodified",
 			path:       "/slow-get",
 			wantStatus: http.StatusOK,

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -25,8 +26,12 @@ type Session struct {
 	// set, or "" when it holds none or the response clears it.
 	cookie string
 
-	change    change // what the next commit must do
-	observing bool   // Observe: only looking, so an unchanged session's idle clock stays put
+	change change // what the next commit must do
+	// shiftCreated and shiftLastSeen move the record's times back at the
+	// next commit (Shift, ShiftStart).
+	shiftCreated, shiftLastSeen time.Duration
+	endReason                   string // why the pending end ends the session: the destroyed event's reason
+	observing                   bool   // Observe: only looking, so an unchanged session's idle clock stays put
 
 	events []state.Event // this request's events
 	err    error         // sticky: once a commit failed, later commits report the same
@@ -99,6 +104,17 @@ func (s *Session) Exists() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stored != nil
+}
+
+// Created returns when the stored session was created, or the zero time
+// when none is stored.
+func (s *Session) Created() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stored == nil {
+		return time.Time{}
+	}
+	return s.stored.Created
 }
 
 // CookieValue returns the signed cookie value that carries the stored
@@ -188,18 +204,23 @@ func (s *Session) Renew() {
 
 // Flush is Django's session.flush(): the data is emptied now, and at commit
 // the record is deleted and the cookie expired. A later Put or Renew in the
-// same request starts a brand-new session with a new id.
-func (s *Session) Flush() {
+// same request starts a brand-new session with a new id. The destroyed
+// event carries no reason; End says why.
+func (s *Session) Flush() { s.End("") }
+
+// End is Flush with the reason its destroyed event carries (one of
+// package contract's: a logout, a login as another user, a changed
+// password), so that the learner is told why the session ended.
+func (s *Session) End(reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data, s.user = map[string]string{}, ""
-	s.change = end
+	s.change, s.endReason = end, reason
 }
 
-// Destroy ends the session (logout): at commit the record is deleted and the
-// cookie expired. It is Flush under the name the logout code reads best
-// with; like Flush, a later Put in the same request starts a new session.
-func (s *Session) Destroy() { s.Flush() }
+// Destroy ends the session as a logout does: End(contract.ReasonLogout).
+// Like Flush, a later Put in the same request starts a new session.
+func (s *Session) Destroy() { s.End(contract.ReasonLogout) }
 
 // Events returns the events this request recorded so far, load-time
 // rejections and expiries included.

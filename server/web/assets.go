@@ -176,27 +176,12 @@ func pickVariant(variants []variant, header []string) *variant {
 // else the "*" entry's, else 0 (RFC 9110, section 12.5.3).
 func acceptQ(header []string, enc string) float64 {
 	q, wildcard := -1.0, -1.0
-	for _, line := range header {
-		for part := range strings.SplitSeq(line, ",") {
-			name, params, _ := strings.Cut(part, ";")
-			name = strings.TrimSpace(name)
-			v := 1.0
-			for p := range strings.SplitSeq(params, ";") {
-				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				if strings.EqualFold(strings.TrimSpace(k), "q") {
-					f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-					if err != nil || f < 0 || f > 1 {
-						f = 0 // a malformed weight refuses rather than guesses
-					}
-					v = f
-				}
-			}
-			switch {
-			case strings.EqualFold(name, enc):
-				q = v
-			case name == "*":
-				wildcard = v
-			}
+	for _, a := range ParseAccept(header) {
+		switch {
+		case strings.EqualFold(a.Value, enc):
+			q = a.Q
+		case a.Value == "*":
+			wildcard = a.Q
 		}
 	}
 	if q < 0 {

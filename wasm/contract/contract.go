@@ -31,6 +31,11 @@ const (
 	ReasonIdle         = "idle"          // Expired: idle timeout
 	ReasonAbsolute     = "absolute"      // Expired: absolute lifetime
 	ReasonInterrupted  = "interrupted"   // a write lost the race with a logout (Django's SessionInterrupted)
+
+	// Reasons a Destroyed event carries: why the session was ended.
+	ReasonLogout          = "logout"           // the learner logged out (or reset)
+	ReasonOtherUser       = "another-user"     // a login as a different user: Django flushes the old session
+	ReasonPasswordChanged = "password-changed" // the password changed since this session logged in
 )
 
 // The echo: a form's hidden field (or a fetch's header) carries a nonce the
@@ -103,7 +108,8 @@ func Fill(s string, kv ...string) string {
 }
 
 // Reasons lists the reasons an event may carry.
-var Reasons = []string{ReasonBadSignature, ReasonUnknown, ReasonExpired, ReasonIdle, ReasonAbsolute, ReasonInterrupted}
+var Reasons = []string{ReasonBadSignature, ReasonUnknown, ReasonExpired, ReasonIdle, ReasonAbsolute, ReasonInterrupted,
+	ReasonLogout, ReasonOtherUser, ReasonPasswordChanged}
 
 // eventWords and reasonWords are what the learner reads for each kind and
 // reason, everywhere: the panel's timeline, the lessons' checks.
@@ -116,12 +122,15 @@ var (
 		Rejected:  {"rejected", "거부됨"},
 	}
 	reasonWords = map[string][2]string{
-		ReasonBadSignature: {"bad signature", "서명 불일치"},
-		ReasonUnknown:      {"unknown id", "알 수 없는 ID"},
-		ReasonExpired:      {"past its deadline", "기한 지남"},
-		ReasonIdle:         {"idle timeout", "유휴 시간 초과"},
-		ReasonAbsolute:     {"absolute lifetime reached", "절대 수명 도달"},
-		ReasonInterrupted:  {"interrupted by a logout", "로그아웃으로 중단됨"},
+		ReasonBadSignature:    {"bad signature", "서명 불일치"},
+		ReasonUnknown:         {"unknown id", "알 수 없는 ID"},
+		ReasonExpired:         {"past its deadline", "기한 지남"},
+		ReasonIdle:            {"idle timeout", "유휴 시간 초과"},
+		ReasonAbsolute:        {"absolute lifetime reached", "절대 수명 도달"},
+		ReasonInterrupted:     {"interrupted by a logout", "로그아웃으로 중단됨"},
+		ReasonLogout:          {"logged out", "로그아웃"},
+		ReasonOtherUser:       {"another user logged in", "다른 사용자가 로그인함"},
+		ReasonPasswordChanged: {"the password changed", "비밀번호가 바뀜"},
 	}
 )
 

@@ -23,6 +23,7 @@ type State struct {
 	User          *User
 	Cookies       []Cookie
 	Session       *Session
+	Switches      []string
 	Events        []Event
 	Now           Time
 	Echo          *Echo

@@ -69,6 +69,7 @@ func DecodeState(v Value) State {
 		Authenticated: boolean(v, "authenticated"),
 		Cookies:       decodeCookies(v.Get("cookies")),
 		Events:        DecodeEvents(v.Get("events")),
+		Switches:      DecodeStrings(v.Get("switches")),
 		Now:           timeOf(v, "now"),
 		Echo:          DecodeEcho(v.Get("echo")),
 	}

@@ -27,15 +27,22 @@ const (
 	ReasonIdle         = contract.ReasonIdle
 	ReasonAbsolute     = contract.ReasonAbsolute
 	ReasonInterrupted  = contract.ReasonInterrupted
+
+	ReasonLogout          = contract.ReasonLogout
+	ReasonOtherUser       = contract.ReasonOtherUser
+	ReasonPasswordChanged = contract.ReasonPasswordChanged
 )
 
 // State is the body of GET /api/state: what the server knows about the
 // caller's own request, cookies, session and user. Never anyone else's.
+// Switches are the lab switches the request carries (contract.Switch*):
+// defences turned off for this browser only; [] when none.
 type State struct {
 	Authenticated bool      `json:"authenticated"`
 	User          *User     `json:"user"`
 	Cookies       []Cookie  `json:"cookies"` // as received on this request, in header order
 	Session       *Session  `json:"session"`
+	Switches      []string  `json:"switches"`
 	Events        []Event   `json:"events"` // this browser's session's events, oldest first
 	Now           time.Time `json:"now"`    // server clock, so the panel can correct countdowns
 	Echo          *Echo     `json:"echo,omitempty"`

@@ -65,14 +65,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	secure := fs.Bool("secure-cookie", env("SECURE_COOKIE", "") == "true", "always mark the session cookie Secure (it is anyway when served over TLS) (COOKIELAB_SECURE_COOKIE=true)")
 	keys := fs.String("session-keys", env("SESSION_KEYS", ""), "comma-separated signing keys (hex or base64, ≥32 bytes); the first signs, all verify. Random per start when empty (COOKIELAB_SESSION_KEYS)")
 	blockKeys := fs.String("encryption-keys", env("ENCRYPTION_KEYS", ""), "optional comma-separated AES keys (16, 24 or 32 bytes), paired with -session-keys (COOKIELAB_ENCRYPTION_KEYS)")
-	maxSessions := fs.Int("max-sessions", 100_000, "most sessions kept in memory")
-	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups) kept in memory")
+	store := fs.String("store", env("STORE", "memory"), "where sessions live: "+storeUsage+" (COOKIELAB_STORE)")
+	users := fs.String("users", env("USERS", ""), "where users live: memory or sqlite:PATH; default the -store file when it is sqlite, memory with -store memory; required with redis (COOKIELAB_USERS)")
+	maxSessions := fs.Int("max-sessions", 100_000, "most sessions the store keeps")
+	maxUsers := fs.Int("max-users", 10_000, "most user accounts (sign-ups)")
 	bcryptCost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "password hashing cost (bcrypt, 4-31; each step doubles the work); lower only for tests")
 	clientIPHeader := fs.String("client-ip-header", env("CLIENT_IP_HEADER", ""), "behind a reverse proxy: the header it puts the client's address in (X-Real-IP, X-Forwarded-For). Never set it without such a proxy: anyone can send the header (COOKIELAB_CLIENT_IP_HEADER)")
 	debugAddr := fs.String("debug-addr", env("DEBUG_ADDR", ""), "serve the operator's view (GET /debug/stats: sessions, store size, hashing queue; /debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off when empty. Never a public address: learners must not see it (COOKIELAB_DEBUG_ADDR)")
+	attackerAddr := fs.String("attacker-addr", "", "serve lesson 14's attacker site on this address, which learners must reach by another host name than the lab's: by default localhost:PORT+1 when -addr is a 127.x address (so the lab is 127.0.0.1:8080, the attacker localhost:8081); empty turns it off (COOKIELAB_ATTACKER_ADDR; \"off\" turns it off)")
+	attackerOriginFlag := fs.String("attacker-origin", env("ATTACKER_ORIGIN", ""), "the attacker site's origin as learners open it, when -attacker-addr is not that name (a class on a LAN: the lab by the machine's IP address, the attacker by its host name, e.g. http://HOSTNAME:8081) (COOKIELAB_ATTACKER_ORIGIN)")
 	logJSON := fs.Bool("log-json", env("LOG_JSON", "") == "true", "log JSON lines instead of text (COOKIELAB_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	attackerSet := false
+	fs.Visit(func(f *flag.Flag) { attackerSet = attackerSet || f.Name == "attacker-addr" })
+	if !attackerSet {
+		switch v := getenv("COOKIELAB_ATTACKER_ADDR"); v {
+		case "":
+			*attackerAddr = defaultAttackerAddr(*addr)
+		case "off":
+		default:
+			*attackerAddr = v
+		}
 	}
 
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
@@ -106,9 +121,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(cfg.Session.HashKeys) == 0 {
 		logger.Warn("no -session-keys given: using a random signing key, so every session ends when the server restarts")
 	} else {
-		// Derive the auth hash key from the first signing key so sessions
-		// survive a restart together with their auth hash.
+		// Derive the auth hash key (and the lab's signing key) from the
+		// first signing key so sessions survive a restart together with
+		// their auth hash (and lesson 12's signed cookies stay valid).
 		cfg.AuthKey = append([]byte("auth:"), cfg.Session.HashKeys[0]...)
+		cfg.SigningKey = append([]byte("signing:"), cfg.Session.HashKeys[0]...)
 	}
 
 	if *maxSessions <= 0 {
@@ -131,14 +148,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		defer debugLn.Close()
 	}
-	sessions := session.NewMemoryStore(session.MemoryOptions{MaxRecords: *maxSessions})
+	var attackerLn net.Listener
+	if *attackerAddr != "" {
+		if attackerLn, err = net.Listen("tcp", *attackerAddr); err != nil {
+			return fmt.Errorf("-attacker-addr: %w", err)
+		}
+		defer attackerLn.Close()
+		if cfg.AttackerOrigin, err = attackerOrigin(*attackerAddr, *attackerOriginFlag, attackerLn); err != nil {
+			return err
+		}
+	}
+	st, err := openStores(ctx, *store, *users, *maxSessions, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("stores: " + st.desc)
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
-	go session.RunSweeper(sweepCtx, sessions, time.Minute, func(err error) {
+	go session.RunSweeper(sweepCtx, st.sessions, time.Minute, func(err error) {
 		logger.Error("sweeping sessions", "err", err)
 	})
 
-	app, err := server.NewServer(cfg, server.Deps{Logger: logger, Sessions: sessions})
+	app, err := server.NewServer(cfg, server.Deps{Logger: logger, Sessions: st.sessions, UserBackend: st.users})
 	if err != nil {
 		return err
 	}
@@ -155,7 +187,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "Cookie Lab is running at http://%s/\n", ln.Addr())
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
 	servers := []*http.Server{srv}
 	if debugLn != nil {
@@ -165,6 +197,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		servers = append(servers, debugSrv)
 		fmt.Fprintf(stdout, "The operator's view (this machine only) is at http://%s/debug/stats\n", debugLn.Addr())
 		go func() { errc <- debugSrv.Serve(debugLn) }()
+	}
+	if attackerLn != nil {
+		attackerSrv := &http.Server{Handler: app.AttackerHandler(), ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		servers = append(servers, attackerSrv)
+		fmt.Fprintf(stdout, "Lesson 14's attacker site (another site: open the lab by another name) is at %s/\n", cfg.AttackerOrigin)
+		go func() { errc <- attackerSrv.Serve(attackerLn) }()
 	}
 	select {
 	case err := <-errc:

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +34,7 @@ func TestRun(t *testing.T) {
 		}
 		return strings.TrimSpace(line[strings.Index(line, "http://"):])
 	}
-	url, debugURL := urlOf(), urlOf()
+	url, debugURL, attackerURL := urlOf(), urlOf(), urlOf()
 	go io.Copy(io.Discard, out)
 
 	var res *http.Response
@@ -60,6 +62,17 @@ func TestRun(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("40 KiB of cookies: %d %s, want the app's 431 page", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+
+	// Lesson 14's attacker site: by default on localhost, another site
+	// than the lab's 127.0.0.1.
+	if !strings.HasPrefix(attackerURL, "http://localhost:") {
+		t.Errorf("the attacker site is at %q, want localhost", attackerURL)
+	}
+	if res, err := http.Get(attackerURL + "healthz"); err != nil || res.StatusCode != 200 {
+		t.Errorf("the attacker site's /healthz: %v %v", res, err)
+	} else {
+		res.Body.Close()
 	}
 
 	// The operator's view answers on its own loopback listener, and only there.
@@ -123,5 +136,36 @@ func TestRunRejectsBadConfiguration(t *testing.T) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestAttackerAddress(t *testing.T) {
+	for lab, want := range map[string]string{
+		"127.0.0.1:8080": "localhost:8081",
+		"127.0.0.1:0":    "localhost:0",
+		"127.0.0.2:9000": "localhost:9001",
+		"0.0.0.0:8080":   "",
+		"[::1]:8080":     "",
+		"localhost:8080": "",
+		"10.0.0.5:8080":  "",
+	} {
+		if got := defaultAttackerAddr(lab); got != want {
+			t.Errorf("defaultAttackerAddr(%q) = %q, want %q", lab, got, want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	if got, err := attackerOrigin("localhost:0", "", ln); err != nil || got != "http://localhost:"+port {
+		t.Errorf("attackerOrigin(localhost:0) = %q, %v", got, err)
+	}
+	if got, err := attackerOrigin("0.0.0.0:8081", "http://lab-host:8081", ln); err != nil || got != "http://lab-host:8081" {
+		t.Errorf("with -attacker-origin: %q, %v", got, err)
+	}
+	if _, err := attackerOrigin("0.0.0.0:8081", "", ln); err == nil || !strings.Contains(err.Error(), "-attacker-origin") {
+		t.Errorf("every address without -attacker-origin: %v", err)
 	}
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"RoundTrip", testRoundTrip},
 		{"CreateOnlyIfAbsent", testCreateOnlyIfAbsent},
 		{"UpdateOnlyIfPresent", testUpdateOnlyIfPresent},
+		{"UpdateMovesTimesBack", testUpdateMovesTimesBack},
 		{"TouchOnlyIfPresent", testTouchOnlyIfPresent},
 		{"DeleteMissing", testDeleteMissing},
 		{"Expiry", testExpiry},
@@ -69,6 +70,8 @@ func Run(t *testing.T, open Open) {
 		{"ByUserConcurrent", testByUserConcurrent},
 		{"LogoutRace", testLogoutRace},
 		{"Concurrent", testConcurrent},
+		{"DataNeverAltered", testDataNeverAltered},
+		{"Inspect", testInspect},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, open) })
@@ -255,6 +258,46 @@ func testUpdateOnlyIfPresent(t *testing.T, open Open) {
 	}
 	f.wantErr("Update after Delete", f.store.Update(f.ctx, rec), session.ErrNotFound)
 	f.wantGone(rec.ID)
+}
+
+// testUpdateMovesTimesBack: an Update may move Created and LastSeen back
+// (Session.Shift, lesson 13's clock) and the store keeps exactly those
+// times; one that moves the Deadline into the past leaves the record
+// expired, as at its deadline: ErrExpired with the new times, or gone.
+func testUpdateMovesTimesBack(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k": "v"})
+	f.create(rec)
+	rec.Created = rec.Created.Add(-48 * time.Hour)
+	rec.LastSeen = rec.LastSeen.Add(-30 * time.Minute)
+	rec.Deadline = rec.Deadline.Add(-30 * time.Minute)
+	if err := f.store.Update(f.ctx, rec); err != nil {
+		t.Fatalf("Update with earlier times: %v", err)
+	}
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, rec, got)
+
+	rec.LastSeen = rec.LastSeen.Add(-2 * time.Hour)
+	rec.Deadline = f.clock.Now().Add(-time.Millisecond)
+	if err := f.store.Update(f.ctx, rec); err != nil {
+		t.Fatalf("Update to a past deadline: %v", err)
+	}
+	got, err = f.store.Get(f.ctx, rec.ID)
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		want := session.Record{ID: rec.ID, Created: rec.Created, LastSeen: rec.LastSeen, Deadline: rec.Deadline}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("ErrExpired's record must carry the id and the new times (-want +got):\n%s", diff)
+		}
+	case errors.Is(err, session.ErrNotFound):
+	default:
+		t.Fatalf("Get after an Update to a past deadline = %+v, %v; want ErrExpired or ErrNotFound", got, err)
+	}
+	now := f.clock.Now()
+	f.wantErr("Touch after an Update to a past deadline", f.store.Touch(f.ctx, rec.ID, now, now.Add(time.Hour)), session.ErrNotFound)
 }
 
 func testTouchOnlyIfPresent(t *testing.T, open Open) {
@@ -778,4 +821,49 @@ func testByUserConcurrent(t *testing.T, open Open) {
 			t.Fatalf("session %s: listed %v, want %v", id, got[id], keep)
 		}
 	}
+}
+
+// testDataNeverAltered: data that is not UTF-8 text (the server refuses it
+// at the door, but a store must not rely on that) is either kept byte for
+// byte or refused with an error, never stored altered.
+func testDataNeverAltered(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	rec := f.record(map[string]string{"k\xff": "v\xfe\x00\xc3"})
+	if err := f.store.Create(f.ctx, rec); err != nil {
+		f.wantGone(rec.ID)
+		return
+	}
+	got, err := f.store.Get(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSame(t, rec, got)
+}
+
+// testInspect: a store that shows a record's stored form (session.Inspector)
+// shows it while it is stored, expired or not, and never after a delete.
+func testInspect(t *testing.T, open Open) {
+	f := newFixture(t, open, 0)
+	in, ok := f.store.(session.Inspector)
+	if !ok {
+		t.Skipf("%T does not implement session.Inspector: a lesson cannot show its stored form", f.store)
+	}
+	rec := f.record(map[string]string{"cart": "1"})
+	f.create(rec)
+	form, err := in.Inspect(f.ctx, rec.ID)
+	if err != nil {
+		t.Fatalf("Inspect: %v", err)
+	}
+	if form.Backend == "" || form.Where == "" || len(form.Fields) == 0 {
+		t.Fatalf("Inspect = %+v: want the backend, where it is and its fields", form)
+	}
+	f.clock.Advance(2 * time.Hour)
+	if _, err := in.Inspect(f.ctx, rec.ID); err != nil && !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("Inspect of an expired record: %v", err)
+	}
+	f.store.Delete(f.ctx, rec.ID)
+	_, err = in.Inspect(f.ctx, rec.ID)
+	f.wantErr("Inspect after Delete", err, session.ErrNotFound)
+	_, err = in.Inspect(f.ctx, "not an id")
+	f.wantErr("Inspect of a malformed id", err, session.ErrNotFound)
 }

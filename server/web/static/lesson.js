@@ -53,9 +53,11 @@
   }
 
   // {rand} in a field: the same digits for this tab's whole visit, so a
-  // step can log in with the name an earlier step signed up with.
+  // step can log in with the name an earlier step signed up with, and the
+  // instructions for another browser name the same one.
   const randInputs = document.querySelectorAll('input[data-rand]');
-  if (randInputs.length > 0) {
+  const randTexts = document.querySelectorAll('[data-rand-text]');
+  if (randInputs.length + randTexts.length > 0) {
     let digits = sessionStorage.getItem('cookielab.rand');
     if (!/^[0-9]{6}$/.test(digits || '')) {
       const n = crypto.getRandomValues(new Uint32Array(1))[0] % 1000000;
@@ -63,7 +65,13 @@
       sessionStorage.setItem('cookielab.rand', digits);
     }
     for (const input of randInputs) input.value = input.dataset.rand.replaceAll('{rand}', digits);
+    for (const el of randTexts) el.textContent = el.dataset.randText.replaceAll('{rand}', digits);
   }
+  // An address to type elsewhere (another browser) is this page's own
+  // origin and a path: the pages are drawn once, before anyone's address
+  // is known.
+  for (const el of document.querySelectorAll('[data-here]')) el.textContent = location.origin + el.dataset.here;
+
   const slug = lesson.dataset.lesson;
   const steps = [...lesson.querySelectorAll('[data-step]')];
   const total = steps.length;
@@ -148,6 +156,9 @@
     } else if (action.dataset.wait) {
       e.preventDefault();
       wait(action);
+    } else if (action.dataset.editCookie) {
+      e.preventDefault();
+      editCookie(action);
     }
   });
 
@@ -196,6 +207,23 @@
       return;
     }
     document.cookie = `${button.dataset.cookieName}=${old}; path=/; samesite=lax`;
+    location.assign(button.dataset.next);
+  };
+
+  // edit-cookie: change the first character of a script-visible cookie's
+  // value, as anyone can in the browser's console, then reload this step so
+  // the server sees the edited value.
+  const editCookie = (button) => {
+    const out = button.closest('.action').querySelector('[data-result]');
+    const name = button.dataset.editCookie;
+    const pair = document.cookie.split('; ').find((p) => p.startsWith(`${name}=`));
+    if (pair === undefined) {
+      out.textContent = button.dataset.none;
+      return;
+    }
+    const value = pair.slice(name.length + 1);
+    const first = value[0] === 'x' ? 'y' : 'x';
+    document.cookie = `${name}=${first}${value.slice(1)}; path=/; samesite=lax`;
     location.assign(button.dataset.next);
   };
 
