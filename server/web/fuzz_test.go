@@ -57,3 +57,21 @@ func FuzzAcceptEncoding(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseAccept: every entry of an Accept-* header is a trimmed token
+// without separators, weighed 0 to 1, at most maxAccepted of them.
+func FuzzParseAccept(f *testing.F) {
+	f.Add("ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7")
+	f.Fuzz(func(t *testing.T, header string) {
+		lines := strings.Split(header, "\n")
+		got := ParseAccept(lines)
+		if len(got) > maxAccepted {
+			t.Fatalf("%q: %d entries", header, len(got))
+		}
+		for _, a := range got {
+			if a.Value == "" || a.Value != strings.TrimSpace(a.Value) || strings.ContainsAny(a.Value, ",;") || a.Q < 0 || a.Q > 1 {
+				t.Fatalf("%q: entry %+v", header, a)
+			}
+		}
+	})
+}

@@ -85,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.n, "n", 1000, "learners in the class")
 	fs.DurationVar(&o.window, "window", 100*time.Second, "the learners arrive evenly over this window")
-	fs.StringVar(&o.store, "store", "memory", "the server's session store: memory, or a value for cookielab's -store flag (once it has one)")
+	fs.StringVar(&o.store, "store", "memory", "the server's -store: memory, sqlite:PATH or redis://host:port/db (which also needs -server-args '-users sqlite:PATH')")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per-request timeout: a request unanswered by then counts as a timeout")
 	fs.DurationVar(&o.maxTime, "max-time", 10*time.Minute, "bound of the whole run: the learners still there are cut short")
 	fs.Float64Var(&o.signup, "signup", 0.5, "share of learners who sign up instead of logging in with a demo account")
@@ -134,10 +134,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 
 // serverFlags are the flags the server is started with.
 func (o *options) serverFlags() []string {
-	args := []string{"-bcrypt-cost", fmt.Sprint(o.bcryptCost)}
-	if o.store != "memory" {
-		args = append(args, "-store", o.store)
-	}
+	args := []string{"-bcrypt-cost", fmt.Sprint(o.bcryptCost), "-store", o.store}
 	return append(args, strings.Fields(o.serverArgs)...)
 }
 

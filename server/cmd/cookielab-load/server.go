@@ -62,8 +62,12 @@ type serverProcess struct {
 // sessionKey signs the session cookies of every server the harness starts.
 var sessionKey = strings.Repeat("6c6f6164", 8)
 
-// startedLine is how cookielab announces its two addresses on stdout.
-var startedLine = regexp.MustCompile(`http://([0-9.:\[\]a-f]+)/`)
+// cookielab announces its addresses on stdout, one line each (and others,
+// such as lesson 14's attacker site, which the harness does not use).
+var (
+	appLine   = regexp.MustCompile(`is running at http://([0-9.:\[\]a-f]+)/`)
+	debugLine = regexp.MustCompile(`operator's view .* at http://([0-9.:\[\]a-f]+)/`)
+)
 
 // startServer runs bin on free loopback ports (port 0: the kernel picks,
 // and the server prints what it got) with args added, and waits until it
@@ -90,12 +94,18 @@ func startServer(ctx context.Context, bin, logPath string, args []string) (*serv
 		return nil, err
 	}
 	p := &serverProcess{cmd: cmd, pid: cmd.Process.Pid, logPath: logPath, done: make(chan error, 1)}
-	addrs := make(chan string, 2)
+	type announced struct {
+		debug bool
+		url   string
+	}
+	addrs := make(chan announced, 2)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if m := startedLine.FindStringSubmatch(sc.Text()); m != nil {
-				addrs <- m[1]
+			if m := appLine.FindStringSubmatch(sc.Text()); m != nil {
+				addrs <- announced{false, "http://" + m[1]}
+			} else if m := debugLine.FindStringSubmatch(sc.Text()); m != nil {
+				addrs <- announced{true, "http://" + m[1]}
 			}
 		}
 		io.Copy(io.Discard, stdout)
@@ -107,11 +117,14 @@ func startServer(ctx context.Context, bin, logPath string, args []string) (*serv
 	}()
 	timeout := time.NewTimer(60 * time.Second) // the demo accounts are hashed before it listens
 	defer timeout.Stop()
-	var got []string
-	for len(got) < 2 {
+	for p.baseURL == "" || p.debugURL == "" {
 		select {
 		case a := <-addrs:
-			got = append(got, "http://"+a)
+			if a.debug {
+				p.debugURL = a.url
+			} else {
+				p.baseURL = a.url
+			}
 		case err := <-p.done:
 			p.done <- err
 			return nil, fmt.Errorf("cookielab exited before serving (%v); its log: %s", err, tail(logPath))
@@ -123,7 +136,6 @@ func startServer(ctx context.Context, bin, logPath string, args []string) (*serv
 			return nil, ctx.Err()
 		}
 	}
-	p.baseURL, p.debugURL = got[0], got[1]
 	p.sampler = newProcSampler(p.pid)
 	return p, nil
 }
