@@ -73,7 +73,9 @@ bench:
 
 ## fuzz: run every fuzz target (func FuzzX in a _test.go file) for FUZZTIME
 ## each; what they found lands in testdata/fuzz, whose seeds every plain
-## `go test` runs. FUZZFLAGS adds flags (e.g. -parallel 1).
+## `go test` runs. FUZZFLAGS adds flags (e.g. -parallel 1). Go 1.26 may end
+## a run with "context deadline exceeded" and no input (go.dev/issue/75804):
+## that is not a finding.
 FUZZTIME  ?= 10s
 FUZZFLAGS ?=
 FUZZ_PKGS  = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func Fuzz' server lessons wasm)))
@@ -83,7 +85,9 @@ fuzz:
 		for target in $$($(GO) test -list '^Fuzz' ./$$pkg | grep '^Fuzz'); do \
 			printf 'fuzz %-18s %-26s ' ./$$pkg $$target; \
 			if $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZFLAGS) ./$$pkg >$$log 2>&1; \
-			then grep -o 'execs: [0-9]*' $$log | tail -n 1; \
+			then sed -n 's/.*\(execs: [0-9]*\|baseline coverage: [0-9]*\/[0-9]*\).*/\1/p' $$log | tail -n 1; \
+			elif grep -q 'context deadline exceeded' $$log && ! grep -q 'Failing input written' $$log; \
+			then echo "stopped by Go's fuzztime race (go.dev/issue/75804, fixed in Go 1.27), no failing input"; \
 			else echo FAIL; cat $$log; exit 1; fi; \
 		done; \
 	done
