@@ -74,8 +74,8 @@ func lessonPages() ([]string, error) {
 type learnerResult struct {
 	finished bool // every step done, no error
 	loggedIn bool // by login or sign-up
-	signedUp bool
-	tries    int // login or sign-up attempts
+	signedUp bool // logged in by signing up
+	tries    int  // login or sign-up attempts
 	gaveUp   bool
 }
 
@@ -175,7 +175,6 @@ func (cr *classroom) learner(ctx context.Context, base *url.URL, rec *recorder, 
 	_, err := c.get(ctx, nonLogin, "/", http.StatusOK)
 	fail(err)
 	signup := spread(i, 0.61803399) < cr.signup
-	res.signedUp = signup
 	user := ""
 	for res.tries < cr.loginTries && ctx.Err() == nil {
 		res.tries++
@@ -216,7 +215,7 @@ func (cr *classroom) learner(ctx context.Context, base *url.URL, rec *recorder, 
 			fail(err)
 			break
 		}
-		res.loggedIn = true
+		res.loggedIn, res.signedUp = true, signup
 		check(c.cookie("sessionid") != "", "no session cookie after a login")
 		_, err = c.get(ctx, nonLogin, rp.header.Get("Location"), http.StatusOK)
 		fail(err)
