@@ -8,7 +8,7 @@ GOROOT := $(shell $(GO) env GOROOT)
 # The panel is built from wasm/ and the packages it shares with the server.
 WASM_SOURCES := $(shell find wasm lessons/step -name '*.go' -not -name '*_test.go') go.mod
 
-.PHONY: run cluster test panel vet test-wasm test-go bench clean
+.PHONY: run cluster test panel vet test-wasm test-go bench load fuzz clean
 
 ## run: build the panel and serve on $(ADDR)
 run: panel
@@ -77,6 +77,36 @@ test-go:
 ## against a bare handler in the same run
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./server/session/ ./server/sqlitestore/ ./server/redisstore/ ./server/
+
+## fuzz: run every fuzz target (func FuzzX in a _test.go file) for FUZZTIME
+## each; what they found lands in testdata/fuzz, whose seeds every plain
+## `go test` runs. FUZZFLAGS adds flags (e.g. -parallel 1). Go 1.26 may end
+## a run with "context deadline exceeded" and no input (go.dev/issue/75804):
+## that is not a finding.
+FUZZTIME  ?= 10s
+FUZZFLAGS ?=
+FUZZ_PKGS  = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func Fuzz' server lessons wasm)))
+fuzz:
+	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	for pkg in $(FUZZ_PKGS); do \
+		for target in $$($(GO) test -list '^Fuzz' ./$$pkg | grep '^Fuzz'); do \
+			printf 'fuzz %-18s %-26s ' ./$$pkg $$target; \
+			if $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZFLAGS) ./$$pkg >$$log 2>&1; \
+			then sed -n 's/.*\(execs: [0-9]*\|baseline coverage: [0-9]*\/[0-9]*\).*/\1/p' $$log | tail -n 1; \
+			elif grep -q 'context deadline exceeded' $$log && ! grep -q 'Failing input written' $$log; \
+			then echo "stopped by Go's fuzztime race (go.dev/issue/75804, fixed in Go 1.27), no failing input"; \
+			else echo FAIL; cat $$log; exit 1; fi; \
+		done; \
+	done
+
+## load: a class of $(N) learners arriving over $(WINDOW) against a cookielab
+## it builds and starts on loopback (issue 11); LOADFLAGS adds flags, e.g.
+## LOADFLAGS='-flood all' for the floods, '-h' for the list
+N         ?= 1000
+WINDOW    ?= 100s
+LOADFLAGS ?=
+load:
+	$(GO) run ./server/cmd/cookielab-load -n $(N) -window $(WINDOW) $(LOADFLAGS)
 
 clean:
 	rm -f $(STATIC)/panel.wasm $(STATIC)/panel.wasm.gz $(STATIC)/panel.wasm.br $(STATIC)/wasm_exec.js

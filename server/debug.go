@@ -16,24 +16,27 @@ import (
 // learners: it is not among the application's routes, and cmd serves it
 // only on a loopback address of its own (-debug-addr).
 
-// debugStats is GET /debug/stats.
-type debugStats struct {
+// DebugStats is GET /debug/stats: what the operator's view reports, the
+// one definition of its JSON (cmd/cookielab-load reads it too).
+type DebugStats struct {
 	At       time.Time     `json:"at"`
-	Sessions *sessionStats `json:"sessions"` // null when the store cannot say
+	Sessions *SessionStats `json:"sessions"` // null when the store cannot say
 	Users    int           `json:"users"`
-	Hashing  hashingStats  `json:"hashing"`
-	Throttle throttleStats `json:"throttle"`
+	Hashing  HashingStats  `json:"hashing"`
+	Throttle ThrottleStats `json:"throttle"`
 	Echoes   int           `json:"echoes"`
-	Process  processStats  `json:"process"`
+	Process  ProcessStats  `json:"process"`
 }
 
-type sessionStats struct {
+// SessionStats is the session store's size.
+type SessionStats struct {
 	Count   int    `json:"count"`
 	Bytes   int64  `json:"bytes"`
 	Evicted uint64 `json:"evicted"`
 }
 
-type hashingStats struct {
+// HashingStats is the password hashing queue.
+type HashingStats struct {
 	Slots     int     `json:"slots"`
 	Running   int     `json:"running"`
 	Queued    int     `json:"queued"`
@@ -42,14 +45,16 @@ type hashingStats struct {
 	Refused   uint64  `json:"refused"`
 }
 
-type throttleStats struct {
+// ThrottleStats counts the throttle's buckets.
+type ThrottleStats struct {
 	Pairs    int `json:"pairs"`
 	Clients  int `json:"clients"`
 	Accounts int `json:"accounts"`
 	Signups  int `json:"signups"`
 }
 
-type processStats struct {
+// ProcessStats is the process's memory and goroutines.
+type ProcessStats struct {
 	Goroutines int    `json:"goroutines"`
 	HeapBytes  uint64 `json:"heap_bytes"`
 	SysBytes   uint64 `json:"sys_bytes"` // what the Go runtime holds from the OS, about the RSS
@@ -77,22 +82,22 @@ func (s *Server) DebugHandler() http.Handler {
 	return mux
 }
 
-func (s *Server) stats(r *http.Request) debugStats {
-	st := debugStats{At: s.site.now().UTC(), Users: s.auth.Users().Len(), Echoes: s.echoes.Len()}
+func (s *Server) stats(r *http.Request) DebugStats {
+	st := DebugStats{At: s.site.now().UTC(), Users: s.auth.Users().Len(), Echoes: s.echoes.Len()}
 	if rep, ok := s.store.(session.StatsReporter); ok {
 		if ss, err := rep.Stats(r.Context()); err == nil {
-			st.Sessions = &sessionStats{Count: ss.Sessions, Bytes: ss.Bytes, Evicted: ss.Evicted}
+			st.Sessions = &SessionStats{Count: ss.Sessions, Bytes: ss.Bytes, Evicted: ss.Evicted}
 		} else {
 			s.site.log.Warn("session store stats", "err", err)
 		}
 	}
 	a := s.auth.Users().Admission().Stats()
-	st.Hashing = hashingStats{Slots: a.Slots, Running: a.Running, Queued: a.Queued,
+	st.Hashing = HashingStats{Slots: a.Slots, Running: a.Running, Queued: a.Queued,
 		PerHashMS: float64(a.PerHash) / float64(time.Millisecond), Hashed: a.Hashed, Refused: a.Refused}
 	t := s.auth.Throttle().Stats()
-	st.Throttle = throttleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups}
+	st.Throttle = ThrottleStats{Pairs: t.Pairs, Clients: t.Clients, Accounts: t.Accounts, Signups: t.Signups}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	st.Process = processStats{Goroutines: runtime.NumGoroutine(), HeapBytes: m.HeapAlloc, SysBytes: m.Sys}
+	st.Process = ProcessStats{Goroutines: runtime.NumGoroutine(), HeapBytes: m.HeapAlloc, SysBytes: m.Sys}
 	return st
 }

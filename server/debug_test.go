@@ -15,14 +15,14 @@ func TestOperatorViewFollowsTheStore(t *testing.T) {
 	lab := newTestLab(t)
 	debug := httptest.NewServer(lab.app.DebugHandler())
 	t.Cleanup(debug.Close)
-	stats := func() debugStats {
+	stats := func() DebugStats {
 		t.Helper()
 		res, err := http.Get(debug.URL + "/debug/stats")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		var st debugStats
+		var st DebugStats
 		if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
 			t.Fatal(err)
 		}

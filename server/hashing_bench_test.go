@@ -24,7 +24,7 @@ import (
 // with no bound on the wait, so every login gets through; "all-at-once"
 // lifts the admission (every hash runs at once, as before); "defaults" is
 // the server as configured, which answers 503 to a login that would wait
-// more than 1.5 s. Compare them in the same run:
+// more than auth.DefaultMaxWait. Compare them in the same run:
 //
 //	go test -run '^$' -bench Logins64 -benchtime 3x ./server/
 //

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cookielab/wasm/contract"
 )
@@ -119,9 +121,31 @@ func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 				s.Error(w, r, badRequest("error.400.form"))
 				return
 			}
+			if !validUTF8Form(r.PostForm) {
+				// Browsers send a UTF-8 page's forms in UTF-8: anything else
+				// was made by hand, and would reach the handlers as text
+				// that is not text (a password bcrypt refuses: a 500).
+				s.Error(w, r, badRequest("error.400.form"))
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// validUTF8Form reports whether every name and value of a form is UTF-8.
+func validUTF8Form(v url.Values) bool {
+	for name, values := range v {
+		if !utf8.ValidString(name) {
+			return false
+		}
+		for _, value := range values {
+			if !utf8.ValidString(value) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // refuseCrossOrigin refuses state-changing requests sent by another site

@@ -225,3 +225,15 @@ func TestEveryBcryptCallIsAdmitted(t *testing.T) {
 		t.Errorf("a change that never hashed changed the password: %v", err)
 	}
 }
+
+// TestDefaultMaxWaitLeavesRoomForTheHash: a login is promised an answer
+// within 2 s, and an admitted one still needs its hash, which on a busy
+// machine takes several times bcrypt's 75 ms (cookielab-load measured up
+// to 250 ms a hash, and answers at 2.2-3.0 s with 1.5 s of queue). The
+// wait must leave it a second.
+func TestDefaultMaxWaitLeavesRoomForTheHash(t *testing.T) {
+	a := NewAdmission(AdmissionOptions{})
+	if a.maxWait+time.Second > 2*time.Second {
+		t.Errorf("default MaxWait %v leaves less than a second of the 2 s promise for the hash and the answer", a.maxWait)
+	}
+}

@@ -4,17 +4,15 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Django itself does not throttle logins; django-axes is the add-on most
 // sites use. Cookie Lab throttles the way it would be explained in class:
-// each login attempt draws on three token buckets (golang.org/x/time/rate),
-// and a sign-up on one.
+// each login attempt draws on three token buckets, and a sign-up on one.
 //
 //   - this account from this client: a few tries, then a growing wait;
 //   - this client, whatever the account (one client guessing many names);
@@ -117,14 +115,9 @@ type Attempt struct {
 	t        *Throttle
 	username string // "" for a sign-up
 	client   string
-	draws    []draw
-	pair     *bucket // nil for a sign-up
-	account  *bucket // nil when exempt or known
-}
-
-type draw struct {
-	b   *bucket
-	res *rate.Reservation
+	draws    []*bucket // the buckets it took a token from
+	pair     *bucket   // nil for a sign-up
+	account  *bucket   // nil when exempt or known
 }
 
 // Login draws a login attempt for username from client, or refuses it.
@@ -160,18 +153,16 @@ func (t *Throttle) Signup(client string) (*Attempt, error) {
 func (a *Attempt) drawLocked(now time.Time, bs []*bucket) error {
 	var wait time.Duration
 	for _, b := range bs {
-		res := b.lim.ReserveN(now, 1)
-		a.draws = append(a.draws, draw{b, res})
-		wait = max(wait, res.DelayFrom(now))
+		wait = max(wait, b.tokens.wait(now))
 	}
-	if wait == 0 {
-		return nil
+	if wait > 0 {
+		return &ThrottledError{Wait{wait}}
 	}
-	for _, d := range a.draws {
-		d.res.CancelAt(now)
+	for _, b := range bs {
+		b.tokens.take(now)
 	}
-	a.draws = nil
-	return &ThrottledError{Wait{wait}}
+	a.draws = bs
+	return nil
 }
 
 // Succeeded settles a login that logged in (the pair's history is
@@ -187,9 +178,9 @@ func (a *Attempt) Succeeded() {
 		return
 	}
 	t.pair.forget(a.pair)
-	for _, d := range a.draws {
-		if d.b != a.pair {
-			d.res.CancelAt(now)
+	for _, b := range a.draws {
+		if b != a.pair {
+			b.tokens.give(now)
 		}
 	}
 	if t.exempt(a.username) {
@@ -216,8 +207,8 @@ func (a *Attempt) Failed() {
 }
 
 func (a *Attempt) failedLocked(now time.Time) {
-	for _, d := range a.draws {
-		d.b.grow(now)
+	for _, b := range a.draws {
+		b.grow(now)
 	}
 }
 
@@ -227,8 +218,8 @@ func (a *Attempt) Abandoned() {
 	a.t.mu.Lock()
 	defer a.t.mu.Unlock()
 	now := a.t.now()
-	for _, d := range a.draws {
-		d.res.CancelAt(now)
+	for _, b := range a.draws {
+		b.tokens.give(now)
 	}
 }
 
@@ -252,12 +243,11 @@ type family struct {
 }
 
 type bucket struct {
-	key   string
-	lim   *rate.Limiter
-	every time.Duration // the refill interval now: Rule.Every, doubled per failure when empty
-	rule  Rule
-	el    *list.Element
-	known []string // account buckets: clients that logged in to it
+	key    string
+	tokens allowance // refilled every tokens.every: Rule.Every, doubled per failure when empty
+	rule   Rule
+	el     *list.Element
+	known  []string // account buckets: clients that logged in to it
 }
 
 func (f *family) init(r Rule, max int) {
@@ -270,16 +260,15 @@ func (f *family) init(r Rule, max int) {
 func (f *family) get(key string, now time.Time) *bucket {
 	if b, ok := f.m[key]; ok {
 		f.lru.MoveToFront(b.el)
-		if b.every != f.rule.Every && b.lim.TokensAt(now) >= float64(f.rule.Burst) {
-			b.every = f.rule.Every
-			b.lim.SetLimitAt(now, rate.Every(b.every))
+		if b.tokens.every != f.rule.Every && b.tokens.at(now) >= float64(f.rule.Burst) {
+			b.tokens.setEvery(now, f.rule.Every)
 		}
 		return b
 	}
 	if len(f.m) >= f.max {
 		f.forget(f.lru.Back().Value.(*bucket))
 	}
-	b := &bucket{key: key, lim: rate.NewLimiter(rate.Every(f.rule.Every), f.rule.Burst), every: f.rule.Every, rule: f.rule}
+	b := &bucket{key: key, tokens: allowance{burst: f.rule.Burst, every: f.rule.Every, left: float64(f.rule.Burst), last: now}, rule: f.rule}
 	b.el = f.lru.PushFront(b)
 	f.m[key] = b
 	return b
@@ -295,9 +284,56 @@ func (f *family) forget(b *bucket) {
 // grow doubles the refill interval of a bucket that has no whole token
 // left, up to the rule's cap: the growing delay.
 func (b *bucket) grow(now time.Time) {
-	if b.rule.MaxEvery <= b.every || b.lim.TokensAt(now) >= 1 {
+	if b.rule.MaxEvery <= b.tokens.every || b.tokens.at(now) >= 1 {
 		return
 	}
-	b.every = min(2*b.every, b.rule.MaxEvery)
-	b.lim.SetLimitAt(now, rate.Every(b.every))
+	b.tokens.setEvery(now, min(2*b.tokens.every, b.rule.MaxEvery))
+}
+
+// allowance is a token bucket: up to burst tokens, one more every `every`.
+// It is golang.org/x/time/rate's Limiter cut down to what the throttle
+// uses, and it can do the one thing a rate.Limiter cannot: give a token
+// back after the fact. An attempt is settled a hash after it drew (75 ms,
+// or the second a refused login waited for one), and rate's
+// Reservation.CancelAt restores nothing once the reservation's time has
+// passed: successes and abandoned attempts would count like failures.
+type allowance struct {
+	burst int
+	every time.Duration
+	left  float64   // tokens at last
+	last  time.Time // when left was last brought up to date
+}
+
+// at is how many tokens there are at now.
+func (a *allowance) at(now time.Time) float64 {
+	left := a.left
+	if now.After(a.last) {
+		left += float64(now.Sub(a.last)) / float64(a.every)
+	}
+	return min(left, float64(a.burst))
+}
+
+func (a *allowance) set(now time.Time, left float64) {
+	a.left = left
+	if now.After(a.last) {
+		a.last = now
+	}
+}
+
+// wait is how long until a whole token is there: 0 when one is.
+func (a *allowance) wait(now time.Time) time.Duration {
+	left := a.at(now)
+	if left >= 1 {
+		return 0
+	}
+	return time.Duration(math.Ceil((1 - left) * float64(a.every)))
+}
+
+func (a *allowance) take(now time.Time) { a.set(now, a.at(now)-1) }
+
+func (a *allowance) give(now time.Time) { a.set(now, min(a.at(now)+1, float64(a.burst))) }
+
+func (a *allowance) setEvery(now time.Time, every time.Duration) {
+	a.set(now, a.at(now))
+	a.every = every
 }

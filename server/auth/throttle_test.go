@@ -184,6 +184,43 @@ func TestThrottleRefundsWhatGotNoVerdict(t *testing.T) {
 	}
 }
 
+// TestThrottleRefundsAfterTheHash: an attempt is settled a hash (or a
+// wait for one) after it was drawn, and must still be refunded then. A
+// class behind one address logs in 100 times, each login taking 75 ms,
+// and 50 sign-ups from one learner are refused by a full hashing queue
+// after waiting 1.5 s each: none of them may count.
+func TestThrottleRefundsAfterTheHash(t *testing.T) {
+	th, clk := newTestThrottle(ThrottleOptions{})
+	for i := range 100 {
+		a, err := th.Login(fmt.Sprintf("user%d", i), "10.0.0.1")
+		if err != nil {
+			t.Fatalf("login %d from one address refused: %v; successes must not count", i+1, err)
+		}
+		clk.Advance(75 * time.Millisecond)
+		a.Succeeded()
+	}
+	for i := range 50 {
+		a, err := th.Signup("10.0.0.2")
+		if err != nil {
+			t.Fatalf("sign-up %d refused: %v; the %d before got no verdict", i+1, err, i)
+		}
+		clk.Advance(1500 * time.Millisecond)
+		a.Abandoned()
+	}
+	// Failures still count, however late they are settled.
+	for i := range 5 {
+		a, err := th.Login("carol", "10.0.0.3")
+		if err != nil {
+			t.Fatalf("failure %d refused: %v", i+1, err)
+		}
+		clk.Advance(75 * time.Millisecond)
+		a.Failed()
+	}
+	if _, err := th.Login("carol", "10.0.0.3"); err == nil {
+		t.Error("a 6th attempt after 5 late-settled failures was let through")
+	}
+}
+
 func TestThrottleSignups(t *testing.T) {
 	th, clk := newTestThrottle(ThrottleOptions{})
 	for i := range 10 {
