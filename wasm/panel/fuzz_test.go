@@ -2,6 +2,7 @@ package panel
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func FuzzParseSetCookie(f *testing.F) {
 		// read as the same cookie.
 		back := canonicalLine(c.Cookie)
 		again := ParseSetCookie(back, req, fuzzAt)
-		if again.Op != OpSet || again.Cookie != c.Cookie {
+		if again.Op != OpSet || !reflect.DeepEqual(again.Cookie, c.Cookie) {
 			t.Fatalf("%q is stored as\n  %+v\nwritten back as %q it reads as %s\n  %+v", line, c.Cookie, back, again.Op, again.Cookie)
 		}
 	})
@@ -221,7 +222,7 @@ func FuzzParseDocumentCookie(f *testing.F) {
 			t.Fatalf("%q reads as %+v; joined back as %q it reads as %+v", s, cookies, back, again)
 		}
 		for i := range again {
-			if again[i] != cookies[i] {
+			if !reflect.DeepEqual(again[i], cookies[i]) {
 				t.Fatalf("%q reads as %+v; joined back as %q it reads as %+v", s, cookies, back, again)
 			}
 		}
