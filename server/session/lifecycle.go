@@ -97,7 +97,7 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 func (m *Manager) commit(s *Session, h http.Header, r *http.Request) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.err == nil {
+	if s.err == nil && s.change != settled {
 		// A client that went away must not cancel a logout half-way.
 		ctx := context.WithoutCancel(r.Context())
 		s.err = m.save(ctx, s, h, r, m.cfg.Now())

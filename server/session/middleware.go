@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 )
 
@@ -26,16 +25,23 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		s := m.load(r.Context(), h, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
 		sw := &writer{rw: w, m: m, s: s, r: r}
-		if len(h) > 0 {
-			// What outer middleware set (and the load decided) survives a
-			// replaced response; what next set does not. A shallow copy is
-			// enough: Header's Set replaces a value slice and Add appends
-			// past the length this copy sees, so neither reaches it.
-			sw.saved = maps.Clone(h)
+		// What outer middleware set (and the load decided) survives a
+		// replaced response; what next set does not. Its fields are
+		// noted, not copied: Header's Set replaces a value slice and Add
+		// appends past the length noted here, so neither reaches them.
+		sw.saved = sw.savedFields[:0]
+		for k, v := range h {
+			sw.saved = append(sw.saved, headerField{k, v})
 		}
 		next.ServeHTTP(sw, r)
 		sw.finish()
 	})
+}
+
+// headerField is one field of a response header, as noted before next ran.
+type headerField struct {
+	name   string
+	values []string
 }
 
 // writer commits the session just before the response's first byte, and
@@ -45,7 +51,11 @@ type writer struct {
 	m     *Manager
 	s     *Session
 	r     *http.Request
-	saved http.Header // the header before next ran
+	saved []headerField // the header before next ran
+
+	// savedFields hold saved for the usual few fields (the security
+	// headers, a clearing Set-Cookie), so noting them allocates nothing.
+	savedFields [8]headerField
 
 	wroteHeader bool // the final status was decided (by next or by us)
 	discard     bool // the response was replaced: drop next's writes
@@ -117,7 +127,9 @@ func (w *writer) beforeWrite() bool {
 	w.discard = true
 	hdr := w.rw.Header()
 	clear(hdr)
-	maps.Copy(hdr, w.saved)
+	for _, f := range w.saved {
+		hdr[f.name] = f.values
+	}
 	if errors.Is(err, ErrInterrupted) {
 		// The record is gone: the browser must drop its cookie, whatever
 		// the error page does.
