@@ -24,7 +24,7 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
-		st := state.State{Cookies: receivedCookies(r), Switches: switchesOf(r), Now: now().UTC()}
+		st := state.State{Switches: switchesOf(r), Now: now().UTC()}
 		if u, ok := auth.CurrentUser(r.Context()); ok {
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
@@ -51,7 +51,8 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			return
 		}
 		resp := snapshot(w.Header(), r, sess, st.Now)
-		resp.Status, resp.Cookies = http.StatusOK, nil // the cookies are st.Cookies
+		resp.Status = http.StatusOK
+		st.Cookies, resp.Cookies = resp.Cookies, nil // the request's cookies, said once
 		st.Response = &resp
 		h := w.Header()
 		h["Content-Type"] = jsonContentType
