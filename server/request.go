@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"net/http"
+
+	"cookielab/server/auth"
+	"cookielab/server/session"
 )
 
 // request is what the server works out once about one request, for every
@@ -11,14 +14,40 @@ import (
 // request's context (withRequest) rather than a layer per middleware, each
 // a copy of the request and a longer chain for every lookup; and the
 // Cookie header is read once rather than once for each cookie looked up.
+//
+// The session middleware and the auth middleware keep the session and the
+// user here too, in the slots their packages define (session.SlotKey,
+// auth.SlotKey), which the record's context answers for.
 type request struct {
+	ctx requestContext // the context it is in, allocated with it
 	// cookies is r.Cookies(): every cookie net/http reads, in header order.
 	cookies []*http.Cookie
 	prefs   prefs
 	trace   trace
+	session session.Slot
+	user    auth.Slot
 }
 
 type requestKey struct{}
+
+// requestContext is a request's context with its record: one layer that
+// answers for the record and for the slots in it.
+type requestContext struct {
+	context.Context
+	rq *request
+}
+
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case requestKey{}:
+		return c.rq
+	case session.SlotKey:
+		return &c.rq.session
+	case auth.SlotKey:
+		return &c.rq.user
+	}
+	return c.Context.Value(key)
+}
 
 // withRequest starts the request's record; every route behind the
 // session middleware runs inside it.
@@ -26,7 +55,8 @@ func withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq := &request{cookies: r.Cookies()}
 		rq.prefs = resolvePrefs(r, rq.cookies)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey{}, rq)))
+		rq.ctx = requestContext{Context: r.Context(), rq: rq}
+		next.ServeHTTP(w, r.WithContext(&rq.ctx))
 	})
 }
 

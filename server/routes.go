@@ -90,16 +90,17 @@ func (s *Server) router() *mux.Router {
 	// Pages answer HEAD as well as GET (net/http drops the body).
 	get := []string{http.MethodGet, http.MethodHead}
 
-	// For everyone.
-	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
+	// For everyone. The router tries routes in order, and no two of these
+	// overlap: the two that every page view asks for come first.
 	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons, s.pages)).Methods(get...)
+	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
+	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
 	r.Handle("/login", handleLoginForm(site)).Methods(get...)
 	r.Handle("/login", handleLogin(site, a)).Methods(http.MethodPost)
 	r.Handle("/signup", handleSignupForm(site)).Methods(get...)
 	r.Handle("/signup", handleSignup(site, a)).Methods(http.MethodPost)
 	r.Handle("/logout", handleLogout(a)).Methods(http.MethodPost)
 	r.Handle("/prefs", handlePrefs(site)).Methods(http.MethodPost)
-	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
 
 	// The playground the lessons use.
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)

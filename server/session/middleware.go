@@ -6,13 +6,30 @@ import (
 	"net/http"
 )
 
-// ctxKey carries the *Session in a request context.
+// ctxKey carries the request's session in its context: the *Session, or
+// a *Slot holding it.
 type ctxKey struct{}
+
+// SlotKey is the context key of the request's session. A server that keeps
+// one record per request in its context can answer it itself (a context
+// whose Value returns a *Slot it holds for this key): Handler then keeps
+// the session in that Slot instead of adding a context layer (a copy of
+// the request) of its own.
+var SlotKey any = ctxKey{}
+
+// Slot holds a request's session for FromContext (see SlotKey). The zero
+// Slot is empty, for Handler to fill.
+type Slot struct{ s *Session }
 
 // FromContext returns the request's session, or nil outside Manager.Handler.
 func FromContext(ctx context.Context) *Session {
-	s, _ := ctx.Value(ctxKey{}).(*Session)
-	return s
+	switch v := ctx.Value(ctxKey{}).(type) {
+	case *Session:
+		return v
+	case *Slot:
+		return v.s
+	}
+	return nil
 }
 
 // Handler loads the request's session before next runs and commits it just
@@ -23,7 +40,11 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		s := m.load(r.Context(), h, r)
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		if slot, _ := r.Context().Value(ctxKey{}).(*Slot); slot != nil && slot.s == nil {
+			slot.s = s
+		} else {
+			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		}
 		sw := &writer{rw: w, m: m, s: s, r: r}
 		// What outer middleware set (and the load decided) survives a
 		// replaced response; what next set does not. Its fields are
