@@ -26,6 +26,7 @@ type request struct {
 	trace   trace
 	session session.Slot
 	user    auth.Slot
+	vars    map[string]string // the matched route's variables (routeVar)
 }
 
 type requestKey struct{}

@@ -17,7 +17,7 @@ import (
 // the application router, whose routes the tests match lessons against.
 func (s *Server) handler() (http.Handler, *mux.Router) {
 	app := s.router()
-	h := outsideSession(handleHealthz(), http.StripPrefix("/static/", web.Static()), s.withSession(app))
+	h := outsideSession(handleHealthz(), http.StripPrefix("/static/", web.Static()), s.withSession(serveRoutes(app)))
 	h = limitBody(s.site, s.cfg.MaxBodyBytes, h)
 	h = limitHeaders(s.site, s.cfg.MaxHeaderBytes, []string{s.sessions.Config().CookieName, "lang", "theme"}, h)
 	h = securityHeaders(h)
@@ -49,6 +49,33 @@ func outsideSession(healthz, static, app http.Handler) http.Handler {
 			app.ServeHTTP(w, r)
 		}
 	})
+}
+
+// serveRoutes serves router's routes. The router itself would put the
+// route's variables (/lessons/{slug}) and the route in the request's
+// context, two layers, each a copy of the request; here the variables go
+// in the request's record instead (routeVar), and the matched handler (or
+// the not-found or wrong-method answer) is called straight from the match.
+// outsideSession has already cleaned the path, as the router would.
+func serveRoutes(router *mux.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var match mux.RouteMatch
+		rq := requestOf(r)
+		if rq == nil || !router.Match(r, &match) {
+			router.ServeHTTP(w, r)
+			return
+		}
+		rq.vars = match.Vars
+		match.Handler.ServeHTTP(w, r)
+	})
+}
+
+// routeVar returns the named variable of the route r matched (mux.Vars).
+func routeVar(r *http.Request, name string) string {
+	if rq := requestOf(r); rq != nil && rq.vars != nil {
+		return rq.vars[name]
+	}
+	return mux.Vars(r)[name]
 }
 
 // cleanPath is gorilla/mux's: p without . and .. elements or doubled
