@@ -201,7 +201,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
-	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	sessCfg.Error = st.Error    // the session middleware's failures get the same pages
+	sessCfg.Cookies = cookiesOf // read once per request (request.go)
 	// Lesson 11's attackers make their requests on behalf of a learner,
 	// who is the client their budgets count against.
 	attackers := newAttackers(deps.Now)

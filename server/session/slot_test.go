@@ -57,3 +57,34 @@ func TestHandlerFillsASlot(t *testing.T) {
 		t.Errorf("inside a second Handler FromContext = %p, want that handler's own session", innerSess)
 	}
 }
+
+// TestConfigCookies: with Config.Cookies, the middleware finds the
+// session cookie among the cookies it returns, not by reading the header
+// again.
+func TestConfigCookies(t *testing.T) {
+	store := NewMemoryStore(MemoryOptions{})
+	plain, err := NewManager(store, Config{HashKeys: [][]byte{keyA}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	plain.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		FromContext(r.Context()).Put("k", "v")
+	})).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	cookies := rec.Result().Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("no session cookie: %v", rec.Header())
+	}
+	given := []*http.Cookie{{Name: "other", Value: "1"}, cookies[0]}
+	m, err := NewManager(store, Config{HashKeys: [][]byte{keyA}, Cookies: func(*http.Request) []*http.Cookie { return given }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = FromContext(r.Context()).Get("k")
+	})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil)) // no Cookie header
+	if got != "v" {
+		t.Errorf("the session from Config.Cookies holds k=%q, want v", got)
+	}
+}
