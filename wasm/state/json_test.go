@@ -203,3 +203,34 @@ func FuzzAppendJSON(f *testing.F) {
 		sameAsEncodingJSON(t, &st, st.AppendJSON)
 	})
 }
+
+// benchState is a GET /api/state of a learner in the middle of a lesson.
+func benchState() *State {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 123456789, time.UTC)
+	return &State{
+		Cookies: []Cookie{{Name: "sessionid", Value: "MTc5NTY4NjQwMHxabTlqZFhOZlltRnVaR1ZrWDJsa3xNE3Q-2Qm7v3Y1pQk7Xq3"}, {Name: "lang", Value: "en"}},
+		Session: &Session{ID: "Yk1mN0xTRk5hX2xnb3Z0d0l4b1p2T0F3R3hNZ0F3bWc", Cookie: "MTc5NTY4NjQwMHxabTlqZFhOZlltRnVaR1ZrWDJsa3xNE3Q-2Qm7v3Y1pQk7Xq3",
+			Created: at, LastSeen: at, Expires: at, IdleExpires: at, AbsoluteExpires: at, Data: map[string]string{"cart": "1", "theme": "dark"}},
+		Switches: []string{},
+		Events:   []Event{{Kind: Created, At: at, ID: "Yk1mN0xTRk5hX2xnb3Z0d0l4b1p2T0F3R3hNZ0F3bWc"}},
+		Now:      at,
+		Response: &Echo{Method: "GET", Path: "/api/state", Status: 200, SetCookie: []string{}, Events: []Event{}, At: at},
+	}
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	st := benchState()
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = st.AppendJSON(buf[:0])
+	}
+}
+
+func BenchmarkEncodingJSON(b *testing.B) {
+	st := benchState()
+	b.ReportAllocs()
+	for b.Loop() {
+		json.Marshal(st)
+	}
+}
