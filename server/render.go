@@ -29,6 +29,9 @@ type site struct {
 	pages    map[string]*template.Template
 	i18n     translations
 	sessions *session.Manager
+	// sessionCookie is the session cookie's name (sessions.Config copies
+	// the keys: not for every page).
+	sessionCookie string
 	// lessonLayout is the lesson page's layout, compiled (layout.go).
 	lessonLayout *layouts
 }
@@ -153,7 +156,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, name s
 func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
 	pg.Visits = countVisit(w, r)
 	echo := snapshot(w.Header(), r, session.FromContext(r.Context()), s.now())
-	echo.Cookies = redactCookie(echo.Cookies, s.sessions.Config().CookieName) // the page's HTML never holds it
+	echo.Cookies = redactCookie(echo.Cookies, s.sessionCookie) // the page's HTML never holds it
 	echo.Status = status
 	jb := getJSONBuffer()
 	b, err := echo.AppendJSON(*jb)

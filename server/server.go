@@ -226,6 +226,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
+	st.sessionCookie = st.sessions.Config().CookieName
 	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, pageOptions{
 		sessionCookie: st.sessions.Config().CookieName,
 		waitScale:     cfg.WaitScale,
