@@ -45,14 +45,35 @@ func (f *filler) string() string {
 	return string(b)
 }
 
+// edgeTimes are times at the edges of what JSON holds, at offset zero in
+// each way a time can be (UTC, Local here, a fixed zone), and just past.
+var edgeTimes = []time.Time{
+	time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+	time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+	time.Date(9999, 12, 31, 23, 59, 59, 100, time.FixedZone("Z0", 0)),
+	time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+	time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC),
+	time.Date(2026, 12, 1, 12, 0, 0, 1, time.UTC),
+	time.Date(2026, 12, 1, 12, 0, 0, 1_000_000, time.UTC).Local(),
+	time.Now(), // Local, with a monotonic reading
+}
+
 func (f *filler) time() time.Time {
-	switch f.rnd.IntN(6) {
+	switch f.rnd.IntN(8) {
 	case 0:
 		return time.Time{}
 	case 1:
 		return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	case 2: // another zone, and nanoseconds that end in zeros
 		return time.Date(2025, 3, 30, 2, 30, 0, 120_000_000, time.FixedZone("KST", 9*3600))
+	case 3:
+		return edgeTimes[f.rnd.IntN(len(edgeTimes))]
+	case 4: // UTC, any second and any nanosecond (some ending in zeros)
+		ns := f.rnd.Int64N(1e9)
+		if f.rnd.IntN(2) == 0 {
+			ns -= ns % 1000
+		}
+		return time.Unix(f.rnd.Int64N(253402300800), ns).UTC()
 	}
 	return time.Unix(f.rnd.Int64N(1<<34), f.rnd.Int64N(1e9)).In(time.FixedZone("", (f.rnd.IntN(47)-23)*1800))
 }
