@@ -1,10 +1,10 @@
 package server
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
-	"sort"
+	"slices"
+	"sync"
 	"time"
 
 	"cookielab/server/auth"
@@ -24,7 +24,7 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
-		st := state.State{Cookies: receivedCookies(r), Switches: switchesOf(r), Now: now().UTC()}
+		st := state.State{Switches: switchesOf(r), Now: now().UTC()}
 		if u, ok := auth.CurrentUser(r.Context()); ok {
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
@@ -34,11 +34,11 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			return // the session middleware answers with the error page
 		}
 		st.Events = append(sess.History(), sess.Events()...)
-		sort.SliceStable(st.Events, func(i, j int) bool { return st.Events[i].At.Before(st.Events[j].At) })
+		slices.SortStableFunc(st.Events, func(a, b state.Event) int { return a.At.Compare(b.At) })
 		if st.Events == nil {
 			st.Events = []state.Event{}
 		}
-		if nonce := r.URL.Query().Get("echo"); contract.ValidNonce(nonce) {
+		if nonce := queryValue(r, "echo"); contract.ValidNonce(nonce) {
 			if e, ok := echoes.take(nonce, sess.ID(), clientOf(r)); ok {
 				st.Echo = &e
 			}
@@ -51,13 +51,54 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			return
 		}
 		resp := snapshot(w.Header(), r, sess, st.Now)
-		resp.Status, resp.Cookies = http.StatusOK, nil // the cookies are st.Cookies
+		resp.Status = http.StatusOK
+		st.Cookies, resp.Cookies = resp.Cookies, nil // the request's cookies, said once
 		st.Response = &resp
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		enc := json.NewEncoder(w)
-		if err := enc.Encode(st); err != nil {
+		h := w.Header()
+		h["Content-Type"] = jsonContentType
+		h["Cache-Control"] = noStore
+		buf := getJSONBuffer()
+		defer putJSONBuffer(buf)
+		b, err := st.AppendJSON(*buf)
+		if err != nil {
 			log.Error("encoding state", "err", err)
+			http.Error(w, "The state could not be encoded.", http.StatusInternalServerError)
+			return
 		}
+		*buf = append(b, '\n') // as json.Encoder ends each value
+		w.Write(*buf)
 	})
+}
+
+// jsonContentType and noStore are header values shared by every response
+// that sends them, set without an allocation: like securityHeaderValues,
+// a later Set replaces the slice and an Add appends past its capacity, so
+// none is ever changed.
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
+// queryValue is r.URL.Query().Get(key), without parsing (and allocating)
+// an empty query.
+func queryValue(r *http.Request, key string) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return r.URL.Query().Get(key)
+}
+
+// jsonBuffers keeps the buffers JSON is encoded into (a state is a few
+// kilobytes), as buffers does for pages.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+func getJSONBuffer() *[]byte { return jsonBuffers.Get().(*[]byte) }
+
+// putJSONBuffer returns b to the pool, unless it grew unusually large.
+func putJSONBuffer(b *[]byte) {
+	if cap(*b) > 1<<20 {
+		return
+	}
+	*b = (*b)[:0]
+	jsonBuffers.Put(b)
 }

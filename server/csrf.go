@@ -139,8 +139,8 @@ func transfer(s *site, w http.ResponseWriter, r *http.Request, protected bool) {
 		v.Cookie = "(none)"
 	}
 	v.CrossSite = v.SecFetchSite == "cross-site"
-	_, err = r.Cookie(s.sessions.Config().CookieName)
-	v.SessionCookieOut = err != nil
+	_, sent := cookieNamed(r, s.sessionCookie)
+	v.SessionCookieOut = !sent
 	if u, ok := auth.CurrentUser(r.Context()); ok {
 		v.Done, v.Verdict = true, "transfer: done, as "+u.Username
 	} else {

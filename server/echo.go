@@ -2,7 +2,6 @@ package server
 
 import (
 	"container/list"
-	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -191,13 +190,15 @@ func (w *traceWriter) Write(b []byte) (int, error) {
 
 func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withEcho starts the request's trace and finishes it (traceWriter); a
+// withEcho finishes the request's trace (traceWriter); a
 // request that carries a valid nonce (a form field of a state-changing
 // request, or the header on any) leaves its echo.
 func withEcho(echoes *echoStore, now func() time.Time, clientOf func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := &trace{}
-		r = r.WithContext(context.WithValue(r.Context(), traceKey{}, t))
+		t := traceOf(r)
+		if t == nil {
+			t = &trace{} // outside withRequest (a test of this middleware alone)
+		}
 		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
 		// A form's field counts on a state-changing request; a fetch's
 		// header on any (a lesson's fetch GET shows its exchange too).
@@ -253,23 +254,24 @@ type trace struct {
 // replacedSessionCookie notes, for r's echo, that its response sets the
 // session cookie outside the session manager (see trace.cookieReplaced).
 func replacedSessionCookie(r *http.Request) {
-	if t := traceFrom(r.Context()); t != nil {
+	if t := traceOf(r); t != nil {
 		t.cookieReplaced = true
 	}
 }
 
-type traceKey struct{}
-
-func traceFrom(ctx context.Context) *trace {
-	t, _ := ctx.Value(traceKey{}).(*trace)
-	return t
+// traceOf returns r's trace (in its record, withRequest), or nil.
+func traceOf(r *http.Request) *trace {
+	if rq := requestOf(r); rq != nil {
+		return &rq.trace
+	}
+	return nil
 }
 
 // bindTrace runs inside the session middleware and hands the request's
 // session handle to the trace that withEcho started outside it.
 func bindTrace(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if t := traceFrom(r.Context()); t != nil {
+		if t := traceOf(r); t != nil {
 			t.sess = session.FromContext(r.Context())
 		}
 		next.ServeHTTP(w, r)

@@ -204,7 +204,7 @@ func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) ht
 		attackers.forget(r) // lesson 11's attacker goes with its cookie
 		keepPrefs := r.PostForm.Get("keep_prefs") != ""
 		seen := map[string]bool{sessionCookie: true}
-		for _, c := range r.Cookies() {
+		for _, c := range cookiesOf(r) {
 			if seen[c.Name] || keepPrefs && (c.Name == "lang" || c.Name == "theme") {
 				continue
 			}
@@ -238,8 +238,8 @@ func handleLabTracking() http.Handler {
 // opted in (a visits cookie exists), every page view increments it and the
 // page shows the count. A page never creates the cookie; "" means off.
 func countVisit(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie("visits")
-	if err != nil {
+	c, ok := cookieNamed(r, "visits")
+	if !ok {
 		return ""
 	}
 	n, err := strconv.Atoi(c.Value)

@@ -110,7 +110,9 @@ func limitBody(s *site, maxBytes int64, next http.Handler) http.Handler {
 			s.Error(w, r, &httpError{status: http.StatusRequestEntityTooLarge, key: "error.413", args: []any{"n", maxBytes}})
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+		if r.Body != nil && r.Body != http.NoBody { // a GET's: nothing to bound
+			r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+		}
 		if r.Method == http.MethodPost {
 			if err := r.ParseForm(); err != nil {
 				var tooBig *http.MaxBytesError

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/gorilla/mux"
-
 	"cookielab/lessons"
 )
 
@@ -54,7 +52,7 @@ func handleIndex(s *site, cat *lessons.Catalog) http.Handler {
 // step. The article comes pre-rendered (lessonpage.go).
 func handleLesson(s *site, cat *lessons.Catalog, pages *lessonPages) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		slug := mux.Vars(r)["slug"]
+		slug := routeVar(r, "slug")
 		if _, ok := cat.Lesson(slug); !ok {
 			s.Error(w, r, &httpError{status: http.StatusNotFound, key: "error.404"})
 			return

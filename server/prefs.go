@@ -1,9 +1,6 @@
 package server
 
-import (
-	"context"
-	"net/http"
-)
+import "net/http"
 
 // prefs are the visitor's preference cookies as this request resolved them.
 type prefs struct {
@@ -11,36 +8,27 @@ type prefs struct {
 	Theme string // "light", "dark" or "" (follow the system)
 }
 
-type prefsKey struct{}
-
-// prefsOf returns the preferences withPrefs resolved for r; for an error
+// prefsOf returns the preferences withRequest resolved for r; for an error
 // raised before that middleware ran, it resolves them from r itself, so
 // every page speaks the visitor's language.
 func prefsOf(r *http.Request) prefs {
-	if p, ok := r.Context().Value(prefsKey{}).(prefs); ok {
-		return p
+	if rq := requestOf(r); rq != nil {
+		return rq.prefs
 	}
-	return resolvePrefs(r)
+	return resolvePrefs(r, r.Cookies())
 }
 
-// withPrefs resolves the language (the lang cookie, else Accept-Language)
-// and the theme for every request.
-func withPrefs(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := resolvePrefs(r)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), prefsKey{}, p)))
-	})
-}
-
-func resolvePrefs(r *http.Request) prefs {
+// resolvePrefs resolves the language (the lang cookie, else
+// Accept-Language) and the theme from r and its cookies (r.Cookies()).
+func resolvePrefs(r *http.Request, cookies []*http.Cookie) prefs {
 	p := prefs{Lang: ""}
-	if c, err := r.Cookie("lang"); err == nil && validLang(c.Value) {
+	if c, ok := firstNamed(cookies, "lang"); ok && validLang(c.Value) {
 		p.Lang = c.Value
 	}
 	if p.Lang == "" {
 		p.Lang = langFromAcceptLanguage(r.Header.Get("Accept-Language"))
 	}
-	if c, err := r.Cookie("theme"); err == nil && validTheme(c.Value) {
+	if c, ok := firstNamed(cookies, "theme"); ok && validTheme(c.Value) {
 		p.Theme = c.Value
 	}
 	return p

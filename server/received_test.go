@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"html"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strings"
@@ -102,5 +103,37 @@ func TestEchoCarriesWhatWasReceived(t *testing.T) {
 	}
 	if got.Echo == nil || got.Echo.Method != "GET" || got.Echo.Path != "/lab/request" || len(got.Echo.Cookies) != 1 {
 		t.Errorf("the fetch's echo: %+v", got.Echo)
+	}
+}
+
+// TestReceivedCookiesPairByPair: reading net/http's parse of the whole
+// header once gives each pair the reading net/http gives that pair alone
+// (pairByPair), for headers made of the pieces that tell them apart:
+// quotes, spaces and tabs where net/http trims differently, names it
+// rejects, pairs without "=", non-ASCII bytes, duplicates, empty pairs and
+// several Cookie lines.
+func TestReceivedCookiesPairByPair(t *testing.T) {
+	names := []string{"a", "sessionid", " a", "a ", "\ta", "my name", "café", "", "=", "a\r", "\"q\"", "a,b", "a"}
+	values := []string{"", "1", `"x"`, `"`, `""`, ` "x"`, "a b", "a,b", "\"x", "x\"", "caf\xc3\xa9", "\x7f", "\\", "=", "1 ", "\t1"}
+	rnd := rand.New(rand.NewPCG(6265, 11))
+	for range 5000 {
+		req, _ := http.NewRequest(http.MethodGet, "/api/state", nil)
+		for range 1 + rnd.IntN(2) {
+			var pairs []string
+			for range rnd.IntN(6) {
+				switch rnd.IntN(8) {
+				case 0:
+					pairs = append(pairs, names[rnd.IntN(len(names))]) // no "="
+				case 1:
+					pairs = append(pairs, "") // ;;
+				default:
+					pairs = append(pairs, names[rnd.IntN(len(names))]+"="+values[rnd.IntN(len(values))])
+				}
+			}
+			req.Header.Add("Cookie", strings.Join(pairs, []string{";", "; ", " ;\t"}[rnd.IntN(3)]))
+		}
+		if got, want := receivedCookies(req), pairByPair(req); !cmp.Equal(got, want) {
+			t.Fatalf("%q (-pair by pair +received):\n%s", req.Header.Values("Cookie"), cmp.Diff(want, got))
+		}
 	}
 }

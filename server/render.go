@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -30,6 +29,9 @@ type site struct {
 	pages    map[string]*template.Template
 	i18n     translations
 	sessions *session.Manager
+	// sessionCookie is the session cookie's name (sessions.Config copies
+	// the keys: not for every page).
+	sessionCookie string
 	// lessonLayout is the lesson page's layout, compiled (layout.go).
 	lessonLayout *layouts
 }
@@ -127,7 +129,7 @@ func (s *site) newPage(r *http.Request) *page {
 	if u, ok := auth.CurrentUser(r.Context()); ok {
 		pg.User = &u
 	}
-	if _, err := r.Cookie("hide_notice"); err != nil {
+	if _, ok := cookieNamed(r, "hide_notice"); !ok {
 		pg.ShowNotice = true
 	}
 	return pg
@@ -154,13 +156,16 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, name s
 func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
 	pg.Visits = countVisit(w, r)
 	echo := snapshot(w.Header(), r, session.FromContext(r.Context()), s.now())
-	echo.Cookies = redactCookie(echo.Cookies, s.sessions.Config().CookieName) // the page's HTML never holds it
+	echo.Cookies = redactCookie(echo.Cookies, s.sessionCookie) // the page's HTML never holds it
 	echo.Status = status
-	b, err := json.Marshal(echo)
+	jb := getJSONBuffer()
+	b, err := echo.AppendJSON(*jb)
 	if err != nil {
 		s.log.Error("encoding echo", "err", err)
 	}
 	pg.Echo = string(b)
+	*jb = b
+	putJSONBuffer(jb)
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if content, pre := pg.Data.(template.HTML); pre && name == "lesson" {
@@ -177,12 +182,15 @@ func (s *site) write(w http.ResponseWriter, r *http.Request, status int, name st
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
+	h["Content-Type"] = htmlContentType
+	h["Cache-Control"] = noStore
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	w.Write(body)
 }
+
+// htmlContentType is shared like jsonContentType.
+var htmlContentType = []string{"text/html; charset=utf-8"}
 
 // buffers keeps the buffers pages are rendered into: a lesson page is some
 // 100 KB, and growing a fresh buffer to that size for every request was

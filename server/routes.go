@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"path"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -15,11 +17,7 @@ import (
 // the application router, whose routes the tests match lessons against.
 func (s *Server) handler() (http.Handler, *mux.Router) {
 	app := s.router()
-	root := mux.NewRouter()
-	root.Handle("/healthz", handleHealthz()).Methods(http.MethodGet, http.MethodHead)
-	root.PathPrefix("/static/").Handler(http.StripPrefix("/static/", web.Static())).Methods(http.MethodGet, http.MethodHead)
-	root.PathPrefix("/").Handler(s.withSession(app))
-	var h http.Handler = root
+	h := outsideSession(handleHealthz(), http.StripPrefix("/static/", web.Static()), s.withSession(serveRoutes(app)))
 	h = limitBody(s.site, s.cfg.MaxBodyBytes, h)
 	h = limitHeaders(s.site, s.cfg.MaxHeaderBytes, []string{s.sessions.Config().CookieName, "lang", "theme"}, h)
 	h = securityHeaders(h)
@@ -27,16 +25,86 @@ func (s *Server) handler() (http.Handler, *mux.Router) {
 	return h, app
 }
 
-// withSession wraps the application routes, from the outside in: refusal
-// of cross-origin writes, the action echo, the session, the current user,
-// the preference cookies.
+// outsideSession answers "GET /healthz" and "GET /static/…" (and HEAD)
+// itself, and hands every other request to app. It is a switch rather than
+// a second router: a router puts two values in every request's context,
+// and three routes need no matching by pattern. Like the router it was, it
+// first redirects a path that is not clean (//a, /a/../b) to the clean one.
+func outsideSession(healthz, static, app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := cleanPath(r.URL.Path); p != r.URL.Path {
+			u := *r.URL
+			u.Path = p
+			w.Header().Set("Location", u.String())
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		get := r.Method == http.MethodGet || r.Method == http.MethodHead
+		switch {
+		case get && r.URL.Path == "/healthz":
+			healthz.ServeHTTP(w, r)
+		case get && strings.HasPrefix(r.URL.Path, "/static/"):
+			static.ServeHTTP(w, r)
+		default:
+			app.ServeHTTP(w, r)
+		}
+	})
+}
+
+// serveRoutes serves router's routes. The router itself would put the
+// route's variables (/lessons/{slug}) and the route in the request's
+// context, two layers, each a copy of the request; here the variables go
+// in the request's record instead (routeVar), and the matched handler (or
+// the not-found or wrong-method answer) is called straight from the match.
+// outsideSession has already cleaned the path, as the router would.
+func serveRoutes(router *mux.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var match mux.RouteMatch
+		rq := requestOf(r)
+		if rq == nil || !router.Match(r, &match) {
+			router.ServeHTTP(w, r)
+			return
+		}
+		rq.vars = match.Vars
+		match.Handler.ServeHTTP(w, r)
+	})
+}
+
+// routeVar returns the named variable of the route r matched (mux.Vars).
+func routeVar(r *http.Request, name string) string {
+	if rq := requestOf(r); rq != nil && rq.vars != nil {
+		return rq.vars[name]
+	}
+	return mux.Vars(r)[name]
+}
+
+// cleanPath is gorilla/mux's: p without . and .. elements or doubled
+// slashes, its trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}
+
+// withSession wraps the application routes, from the outside in: the
+// request's record (its cookies, the preference cookies, its trace),
+// refusal of cross-origin writes, the action echo, the session, the
+// current user.
 func (s *Server) withSession(app http.Handler) http.Handler {
-	h := withPrefs(app)
-	h = s.auth.Middleware(h)
+	h := s.auth.Middleware(app)
 	h = bindTrace(h)
 	h = s.sessions.Handler(h)
 	h = withEcho(s.echoes, s.site.now, s.clientOf, h)
 	h = refuseCrossOrigin(s.site, h)
+	h = withRequest(h)
 	return h
 }
 
@@ -49,16 +117,17 @@ func (s *Server) router() *mux.Router {
 	// Pages answer HEAD as well as GET (net/http drops the body).
 	get := []string{http.MethodGet, http.MethodHead}
 
-	// For everyone.
-	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
+	// For everyone. The router tries routes in order, and no two of these
+	// overlap: the two that every page view asks for come first.
 	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons, s.pages)).Methods(get...)
+	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
+	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
 	r.Handle("/login", handleLoginForm(site)).Methods(get...)
 	r.Handle("/login", handleLogin(site, a)).Methods(http.MethodPost)
 	r.Handle("/signup", handleSignupForm(site)).Methods(get...)
 	r.Handle("/signup", handleSignup(site, a)).Methods(http.MethodPost)
 	r.Handle("/logout", handleLogout(a)).Methods(http.MethodPost)
 	r.Handle("/prefs", handlePrefs(site)).Methods(http.MethodPost)
-	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
 
 	// The playground the lessons use.
 	r.Handle("/lab/session", handleLabSession(site)).Methods(http.MethodPost)

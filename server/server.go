@@ -201,7 +201,8 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	}
 	st := &site{log: deps.Logger, now: deps.Now, pages: pages, i18n: i18n, lessonLayout: newLayouts(pages["lesson"], i18n)}
 	sessCfg := cfg.Session
-	sessCfg.Error = st.Error // the session middleware's failures get the same pages
+	sessCfg.Error = st.Error    // the session middleware's failures get the same pages
+	sessCfg.Cookies = cookiesOf // read once per request (request.go)
 	// Lesson 11's attackers make their requests on behalf of a learner,
 	// who is the client their budgets count against.
 	attackers := newAttackers(deps.Now)
@@ -225,6 +226,7 @@ func newServer(cfg Config, deps Deps) (*Server, error) {
 	if st.sessions, err = session.NewManager(deps.Sessions, sessCfg); err != nil {
 		return nil, fmt.Errorf("session manager: %w", err)
 	}
+	st.sessionCookie = st.sessions.Config().CookieName
 	lp, err := buildLessonPages(deps.Lessons, pages["lesson"], i18n, pageOptions{
 		sessionCookie: st.sessions.Config().CookieName,
 		waitScale:     cfg.WaitScale,

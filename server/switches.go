@@ -74,8 +74,8 @@ func (sw labSwitch) onCookie() *http.Cookie {
 
 // isOff reports whether r carries the cookie that turns sw's defence off.
 func (sw labSwitch) isOff(r *http.Request) bool {
-	for _, c := range r.CookiesNamed(sw.cookie) {
-		if c.Value == switchOffValue {
+	for _, c := range cookiesOf(r) {
+		if c.Name == sw.cookie && c.Value == switchOffValue {
 			return true
 		}
 	}

@@ -105,16 +105,34 @@ func (a *Auth) sessionHashOf(passwordHash string) string {
 
 type currentKey struct{}
 
-// current is the request's user, held by pointer so Login and Logout can
-// change it for the rest of the request, as Django sets request.user.
-type current struct {
-	user User
-	ok   bool
+// SlotKey is the context key of the request's user. A server that keeps
+// one record per request in its context can answer it itself (a context
+// whose Value returns a *Slot it holds for this key): Middleware then
+// keeps the user in that Slot instead of adding a context layer (a copy of
+// the request) of its own. session.SlotKey is its session's twin.
+var SlotKey any = currentKey{}
+
+// Slot is the request's user, held by pointer so Login and Logout can
+// change it for the rest of the request, as Django sets request.user. The
+// zero Slot is empty, for Middleware to fill.
+type Slot struct {
+	user   User
+	ok     bool
+	filled bool // Middleware resolved it
+}
+
+// slotOf returns the request's user slot, or nil outside Middleware.
+func slotOf(ctx context.Context) *Slot {
+	c, _ := ctx.Value(currentKey{}).(*Slot)
+	if c == nil || !c.filled {
+		return nil
+	}
+	return c
 }
 
 // CurrentUser returns the logged-in user of the request, if any.
 func CurrentUser(ctx context.Context) (User, bool) {
-	c, _ := ctx.Value(currentKey{}).(*current)
+	c := slotOf(ctx)
 	if c == nil {
 		return User{}, false
 	}
@@ -126,9 +144,14 @@ func CurrentUser(ctx context.Context) (User, bool) {
 // session manager's handler.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &current{}
+		c, _ := r.Context().Value(currentKey{}).(*Slot)
+		if c == nil || c.filled {
+			c = &Slot{}
+			r = r.WithContext(context.WithValue(r.Context(), currentKey{}, c))
+		}
 		c.user, c.ok = a.resolve(session.FromContext(r.Context()))
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), currentKey{}, c)))
+		c.filled = true
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -277,7 +300,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, u User) error {
 	if err != nil {
 		return err
 	}
-	if c, _ := r.Context().Value(currentKey{}).(*current); c != nil {
+	if c := slotOf(r.Context()); c != nil {
 		c.user, c.ok = updated, true
 	}
 	return nil
@@ -289,7 +312,7 @@ func (a *Auth) Logout(r *http.Request) {
 	if sess := session.FromContext(r.Context()); sess != nil {
 		sess.Destroy()
 	}
-	if c, _ := r.Context().Value(currentKey{}).(*current); c != nil {
+	if c := slotOf(r.Context()); c != nil {
 		c.user, c.ok = User{}, false
 	}
 }
@@ -324,7 +347,7 @@ func (a *Auth) ChangePassword(w http.ResponseWriter, r *http.Request, password s
 	if u, err = a.users.SetPasswordHash(u.ID, hash); err != nil {
 		return err
 	}
-	if c, _ := r.Context().Value(currentKey{}).(*current); c != nil {
+	if c := slotOf(r.Context()); c != nil {
 		c.user = u
 	}
 	return nil

@@ -33,15 +33,17 @@ func (m *Manager) Commit(w http.ResponseWriter, r *http.Request) error {
 // request renders can show the clearing Set-Cookie.
 func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Session {
 	s := &Session{m: m, data: map[string]string{}}
-	cookies := r.CookiesNamed(m.cfg.CookieName)
-	if len(cookies) == 0 {
-		return s
-	}
-	now := m.cfg.Now()
+	var now time.Time // read at the first session cookie
 	var rejected []state.Event
 	// Browsers may send several cookies with our name (another Path, or one
 	// tossed from a sibling domain): the first that names a live session wins.
-	for _, c := range cookies {
+	for _, c := range m.requestCookies(r) {
+		if c.Name != m.cfg.CookieName {
+			continue
+		}
+		if len(rejected) == 0 {
+			now = m.cfg.Now()
+		}
 		ev, ok, err := m.loadOne(ctx, s, c.Value, now)
 		if err != nil {
 			// The store failed: we cannot tell, so neither clear the cookie
@@ -54,9 +56,21 @@ func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Ses
 		}
 		rejected = append(rejected, ev)
 	}
+	if len(rejected) == 0 {
+		return s // no session cookie
+	}
 	s.events = append(s.events, rejected...)
 	setCookie(h, m.clearingCookie(r))
 	return s
+}
+
+// requestCookies returns the request's cookies, or at least those that
+// bear the session cookie's name, in header order.
+func (m *Manager) requestCookies(r *http.Request) []*http.Cookie {
+	if m.cfg.Cookies == nil {
+		return r.CookiesNamed(m.cfg.CookieName)
+	}
+	return m.cfg.Cookies(r)
 }
 
 // loadOne tries one cookie value: on success it fills s; otherwise it
@@ -97,7 +111,7 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 func (m *Manager) commit(s *Session, h http.Header, r *http.Request) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.err == nil {
+	if s.err == nil && s.change != settled {
 		// A client that went away must not cancel a logout half-way.
 		ctx := context.WithoutCancel(r.Context())
 		s.err = m.save(ctx, s, h, r, m.cfg.Now())

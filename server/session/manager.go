@@ -43,6 +43,12 @@ type Config struct {
 	// wrapping that error. The server hangs a per-client budget on it.
 	AdmitAnonymous func(r *http.Request) error
 
+	// Cookies, when set, returns the request's cookies as
+	// Request.Cookies reads them, for a server that has read them already
+	// (the middleware then reads the Cookie header no second time); the
+	// caller must not change them. Default: the request's own reading.
+	Cookies func(r *http.Request) []*http.Cookie
+
 	// Error answers a request whose session the middleware could not
 	// commit, in place of the handler's response (whose headers are
 	// dropped; those set before the middleware ran are kept, and an

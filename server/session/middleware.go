@@ -3,17 +3,33 @@ package session
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 )
 
-// ctxKey carries the *Session in a request context.
+// ctxKey carries the request's session in its context: the *Session, or
+// a *Slot holding it.
 type ctxKey struct{}
+
+// SlotKey is the context key of the request's session. A server that keeps
+// one record per request in its context can answer it itself (a context
+// whose Value returns a *Slot it holds for this key): Handler then keeps
+// the session in that Slot instead of adding a context layer (a copy of
+// the request) of its own.
+var SlotKey any = ctxKey{}
+
+// Slot holds a request's session for FromContext (see SlotKey). The zero
+// Slot is empty, for Handler to fill.
+type Slot struct{ s *Session }
 
 // FromContext returns the request's session, or nil outside Manager.Handler.
 func FromContext(ctx context.Context) *Session {
-	s, _ := ctx.Value(ctxKey{}).(*Session)
-	return s
+	switch v := ctx.Value(ctxKey{}).(type) {
+	case *Session:
+		return v
+	case *Slot:
+		return v.s
+	}
+	return nil
 }
 
 // Handler loads the request's session before next runs and commits it just
@@ -24,18 +40,29 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		s := m.load(r.Context(), h, r)
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		if slot, _ := r.Context().Value(ctxKey{}).(*Slot); slot != nil && slot.s == nil {
+			slot.s = s
+		} else {
+			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		}
 		sw := &writer{rw: w, m: m, s: s, r: r}
-		if len(h) > 0 {
-			// What outer middleware set (and the load decided) survives a
-			// replaced response; what next set does not. A shallow copy is
-			// enough: Header's Set replaces a value slice and Add appends
-			// past the length this copy sees, so neither reaches it.
-			sw.saved = maps.Clone(h)
+		// What outer middleware set (and the load decided) survives a
+		// replaced response; what next set does not. Its fields are
+		// noted, not copied: Header's Set replaces a value slice and Add
+		// appends past the length noted here, so neither reaches them.
+		sw.saved = sw.savedFields[:0]
+		for k, v := range h {
+			sw.saved = append(sw.saved, headerField{k, v})
 		}
 		next.ServeHTTP(sw, r)
 		sw.finish()
 	})
+}
+
+// headerField is one field of a response header, as noted before next ran.
+type headerField struct {
+	name   string
+	values []string
 }
 
 // writer commits the session just before the response's first byte, and
@@ -45,7 +72,11 @@ type writer struct {
 	m     *Manager
 	s     *Session
 	r     *http.Request
-	saved http.Header // the header before next ran
+	saved []headerField // the header before next ran
+
+	// savedFields hold saved for the usual few fields (the security
+	// headers, a clearing Set-Cookie), so noting them allocates nothing.
+	savedFields [8]headerField
 
 	wroteHeader bool // the final status was decided (by next or by us)
 	discard     bool // the response was replaced: drop next's writes
@@ -117,7 +148,9 @@ func (w *writer) beforeWrite() bool {
 	w.discard = true
 	hdr := w.rw.Header()
 	clear(hdr)
-	maps.Copy(hdr, w.saved)
+	for _, f := range w.saved {
+		hdr[f.name] = f.values
+	}
 	if errors.Is(err, ErrInterrupted) {
 		// The record is gone: the browser must drop its cookie, whatever
 		// the error page does.

@@ -25,14 +25,18 @@ var static embed.FS
 // PanelBuilt reports whether the panel was embedded (panel.wasm and the Go
 // loader wasm_exec.js), so a page can say how to build it instead of
 // failing to load it.
-func PanelBuilt() bool {
+func PanelBuilt() bool { return panelBuilt() }
+
+// panelBuilt is asked once: what is embedded cannot change while the
+// program runs, and every page asks.
+var panelBuilt = sync.OnceValue(func() bool {
 	for _, name := range []string{"static/panel.wasm", "static/wasm_exec.js"} {
 		if _, err := fs.Stat(static, name); err != nil {
 			return false
 		}
 	}
 	return true
-}
+})
 
 // Static serves the embedded static files (mount it with
 // http.StripPrefix("/static/", …)); see newStatic.
