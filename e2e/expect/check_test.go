@@ -220,6 +220,29 @@ func TestPanelUndecided(t *testing.T) {
 	}
 }
 
+// TestPartialJarLacks: on a jar the panel knows only in part, `jar lacks`
+// of a cookie it does not list is undecided there (it may be held for a
+// path the page cannot see); DevTools' whole jar still decides, both ways.
+func TestPartialJarLacks(t *testing.T) {
+	e, _ := step.ParseExpectation("jar lacks sessionid")
+	for _, tt := range []struct {
+		name    string
+		view    func() View
+		browser step.State
+	}{{"gone", loggedOut, step.Pass}, {"still held, for /lab only", func() View {
+		v := loggedOut()
+		v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "sessionid", Value: "x", Path: "/lab", HTTPOnly: true, Session: true})
+		return v
+	}, step.Fail}} {
+		v := tt.view()
+		v.Page.Panel.Jar.Partial = "true"
+		r := Check(e, v)
+		if b, p := r.Findings[0], r.Findings[1]; b.Where != InBrowser || b.State != tt.browser || p.Where != OnPanel || p.State != step.Undecided {
+			t.Errorf("%s: findings %+v, want the browser's %v and the panel undecided", tt.name, r.Findings, tt.browser)
+		}
+	}
+}
+
 func TestAgreement(t *testing.T) {
 	if d := Agreement(loggedIn()); len(d) != 0 {
 		t.Errorf("Agreement(loggedIn) = %q, want none", d)
