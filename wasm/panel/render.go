@@ -409,10 +409,13 @@ func (m *Model) renderDiagram() *El {
 		h("h3", nil, L(lg, "dg.title")), ol, caption)
 }
 
+// eventLabel is an event as the learner reads it: its kind and reason in
+// package contract's words, the ones the lessons' checks and the server
+// use, so that "destroyed" reads the same in a check and on the panel.
 func (m *Model) eventLabel(kind, reason string) string {
-	s := labelOr(m.Lang, "ev."+kind, kind)
+	s := contract.EventWord(kind, m.Lang)
 	if reason != "" {
-		s += ": " + labelOr(m.Lang, "rs."+reason, contract.ReasonWord(reason, m.Lang))
+		s += ": " + contract.ReasonWord(reason, m.Lang)
 	}
 	return s
 }
@@ -423,9 +426,9 @@ func (m *Model) renderTimeline() *El {
 		e := r.Event
 		li := h("li", a("data-event", e.Kind, "data-reason", e.Reason, "data-id", e.ID, "data-change", r.Change), "",
 			h("time", a("datetime", e.At.String(), "class", "cl-mono"), m.when(e.At)),
-			h("span", a("class", "cl-event cl-event-"+e.Kind), labelOr(m.Lang, "ev."+e.Kind, e.Kind)))
+			h("span", a("class", "cl-event cl-event-"+e.Kind), contract.EventWord(e.Kind, m.Lang)))
 		if e.Reason != "" {
-			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, contract.ReasonWord(e.Reason, m.Lang))))
+			li.add(span("cl-reason", contract.ReasonWord(e.Reason, m.Lang)))
 		}
 		if e.ID != "" {
 			li.add(h("span", a("class", "cl-mono cl-id", "title", e.ID), short(e.ID)))
