@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -393,15 +394,19 @@ func (m *Model) renderDiagram() *El {
 	}
 	var caption *El
 	if t.To != "" {
-		from := L(lg, "dg.unknown")
-		if t.From != "" {
-			from = L(lg, "dg."+t.From)
+		// From is not known on a tab's first look after an event that
+		// can follow several states (an expiry): then the line says only
+		// where the session went, never a "?".
+		from, text := t.From, L(lg, "dg.into", "to", L(lg, "dg."+t.To))
+		if slices.Contains(lifeNodes, from) {
+			text = L(lg, "dg."+from) + " → " + L(lg, "dg."+t.To)
+		} else {
+			from = ""
 		}
-		text := from + " → " + L(lg, "dg."+t.To)
 		if t.Via != "" {
 			text += " (" + L(lg, "dg.via") + " " + m.eventLabel(t.Via, t.Reason) + ")"
 		}
-		caption = h("p", a("class", "cl-transition", "data-from", t.From, "data-to", t.To, "data-via", t.Via),
+		caption = h("p", a("class", "cl-transition", "data-from", from, "data-to", t.To, "data-via", t.Via),
 			L(lg, "dg.last")+" ", h("span", nil, text))
 	}
 	return h("section", a("class", "cl-section cl-diagram-section", "data-panel", "diagram",

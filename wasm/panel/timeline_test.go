@@ -244,3 +244,30 @@ func TestEventWords(t *testing.T) {
 		}
 	}
 }
+
+// TestTransitionLine: the last transition says what is known, and no "?"
+// where the state it left is not: a tab's first look after an expiry.
+func TestTransitionLine(t *testing.T) {
+	expired := Event{Kind: state.Expired, At: t0, ID: "a", Reason: state.ReasonIdle}
+	for _, tt := range []struct {
+		lang, want string
+	}{
+		{"en", "Last transition: to Ended (via expired: idle timeout)"},
+		{"ko", "마지막 전이: 종료됨 상태로 (원인 만료됨: 유휴 시간 초과)"},
+	} {
+		m := Build(Input{Lang: tt.lang, State: &State{Events: []Event{expired}}})
+		if m.Transition.From != "" {
+			t.Fatalf("from %q: the test wants a transition from an unknown state", m.Transition.From)
+		}
+		root := &El{Children: Render(&m)}
+		if got := one(t, root, "class", "cl-transition").TextContent(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	// A from that is no state (a snapshot kept by another version, edited)
+	// is not shown either.
+	m := Build(Input{Lang: "en", State: &State{Session: &Session{ID: "a"}}, Prev: &Snapshot{Life: LifeAnonymous, Transition: Transition{From: "?", To: LifeAnonymous}}})
+	if got := one(t, &El{Children: Render(&m)}, "class", "cl-transition").TextContent(); got != "Last transition: to Anonymous session" {
+		t.Errorf("an unknown from: %q", got)
+	}
+}
