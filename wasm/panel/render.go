@@ -441,7 +441,11 @@ func (m *Model) renderTimeline() *El {
 		if e.PrevID != "" {
 			li.add(h("span", a("class", "cl-mono cl-id cl-muted", "title", e.PrevID), L(m.Lang, "ev.replaces")+" "+short(e.PrevID)))
 		}
-		li.add(m.badge(r.Change))
+		if r.Change != "" {
+			// Not change.added's "new" (새로 생김): an event that ended a
+			// session is no new thing, only newly recorded.
+			li.add(span("cl-badge cl-badge-"+r.Change, L(m.Lang, "tl.new")))
+		}
 		items = append(items, li)
 	}
 	if len(items) == 0 {
