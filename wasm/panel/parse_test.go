@@ -247,7 +247,7 @@ func TestLabels(t *testing.T) {
 			t.Errorf("%s: Lang(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
-	if got, want := L("ko", "srv.httponly", "name", "sessionid"), "HttpOnly: 서버는 sessionid을(를) 받았지만 스크립트는 볼 수 없습니다."; got != want {
+	if got, want := L("ko", "srv.httponly", "name", "sessionid"), "HttpOnly: 서버는 sessionid 쿠키를 받았지만 스크립트는 볼 수 없습니다."; got != want {
 		t.Errorf("L fill: got %q, want %q", got, want)
 	}
 	if got := L("en", "no.such.key"); got != "no.such.key" {
