@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -433,5 +434,41 @@ func TestNoNewOnDeletion(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSwitchesShown: the session section says which lab switches are on
+// (a defence off for this browser), in both languages, with or without a
+// session, and says nothing when none is.
+func TestSwitchesShown(t *testing.T) {
+	both := []string{contract.SwitchRotation, contract.SwitchOriginCheck}
+	tests := []struct {
+		name, lang string
+		st         *State
+		want       string // "" when no line is shown
+	}{
+		{"none on", "en", &State{Switches: []string{}}, ""},
+		{"rotation, no session", "en", &State{Switches: both[:1]}, "Lab switches on: no id rotation at login"},
+		{"both, logged in", "en", &State{Switches: both, Authenticated: true, User: &User{Username: "alice"}, Session: &Session{ID: "s"}},
+			"Lab switches on: no id rotation at login, no origin check on cross-site POSTs"},
+		{"both, Korean", "ko", &State{Switches: both, Session: &Session{ID: "s"}},
+			"켜 둔 실습 스위치: 로그인할 때 세션 ID 교체 안 함, 교차 출처 POST의 출처 검사 안 함"},
+		{"one the panel has no words for", "en", &State{Switches: []string{"teleport"}}, "Lab switches on: teleport"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Build(Input{Lang: tt.lang, State: tt.st})
+			ses := one(t, &El{Children: Render(&m)}, "data-panel", "session")
+			lines := ses.Find("data-switches", "*")
+			switch {
+			case tt.want == "" && len(lines) != 0:
+				t.Errorf("a switches line with none on: %q", lines[0].TextContent())
+			case tt.want == "":
+			case len(lines) != 1:
+				t.Errorf("%d switches lines, want 1", len(lines))
+			case lines[0].TextContent() != tt.want || attrOf(t, lines[0], "data-switches") != strings.Join(tt.st.Switches, " "):
+				t.Errorf("%q (data-switches=%q), want %q", lines[0].TextContent(), attrOf(t, lines[0], "data-switches"), tt.want)
+			}
+		})
 	}
 }

@@ -310,6 +310,18 @@ func (m *Model) renderSession() *El {
 	}
 	attrs := a("data-state", m.SessionState)
 	var body []*El
+	if len(m.Switches) > 0 {
+		// A lab switch turns a defence off for this browser: say so beside
+		// the session it changes, whether there is one yet or not.
+		words := make([]string, len(m.Switches))
+		for i, n := range m.Switches {
+			if words[i] = L(lg, "sw."+n); words[i] == "sw."+n {
+				words[i] = n // a switch the panel has no words for, as the server names it
+			}
+		}
+		body = append(body, h("p", a("class", "cl-note cl-switches", "data-switches", strings.Join(m.Switches, " ")),
+			L(lg, "ses.switches", "list", strings.Join(words, ", "))))
+	}
 	if s == nil {
 		body = append(body, h("p", a("class", "cl-empty"), L(lg, "ses.none")))
 	} else {
