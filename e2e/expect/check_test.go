@@ -326,4 +326,15 @@ func TestMarkAgreement(t *testing.T) {
 	if got := MarkAgreement(v, 9); got != nil {
 		t.Errorf("a step not on the page: %q", got)
 	}
+	// A "?" where the panel, as it shows itself, cannot decide is right:
+	// a partial jar cannot tell that a cookie is held for no path. On a
+	// whole jar it is a disagreement.
+	for _, partial := range []string{"true", "false"} {
+		v := loggedOut()
+		v.Page.Panel.Jar.Partial = partial
+		v.Page.Steps[0].Checks = []PageCheck{{N: 0, Raw: "jar lacks sessionid", State: "undecided", Mark: "?"}}
+		if got := MarkAgreement(v, 3); (len(got) == 0) != (partial == "true") {
+			t.Errorf("partial=%s: a ? on jar lacks: MarkAgreement = %q", partial, got)
+		}
+	}
 }
