@@ -549,20 +549,15 @@ var markFor = map[step.State][2]string{step.Pass: {"pass", "✓"}, step.Fail: {"
 
 // MarkAgreement checks that the panel marked each check of step n's list
 // as the browser's own verdict decides it: the learner's ✓ and ✗ are the
-// suite's. A "?" is right where what the panel shows cannot decide the
-// check either (its jar is partial, say: `jar lacks` cannot know of other
-// paths), as Check reports a panel that cannot decide rather than failing
-// it; what the panel shows is held to the browser by Agreement. Off the
-// lesson page (the action led elsewhere) there are no marks to check. Each
-// string is one disagreement.
+// suite's. Off the lesson page (the action led elsewhere) there are no
+// marks to check. Each string is one disagreement.
 func MarkAgreement(v View, n int) []string {
 	s, ok := v.Page.Step(n)
 	if !ok {
 		return nil // the action led away from the lesson page: no marks here
 	}
 	var out []string
-	bv, pv := v.BrowserView(), v.PanelView()
-	undecided := markFor[step.Undecided]
+	bv := v.BrowserView()
 	for _, c := range s.Checks {
 		e, err := step.ParseExpectation(c.Raw)
 		if err != nil {
@@ -570,9 +565,6 @@ func MarkAgreement(v View, n int) []string {
 			continue
 		}
 		d := step.Decide(e, bv)
-		if c.State == undecided[0] && c.Mark == undecided[1] && step.Decide(e, pv).State == step.Undecided {
-			continue
-		}
 		if want := markFor[d.State]; c.State != want[0] || c.Mark != want[1] {
 			out = append(out, fmt.Sprintf("%q: the panel marks it %s %q (it saw: %s) but the browser's verdict is %s (browser: %s)",
 				e.Raw, c.State, c.Mark, c.Saw, want[0], d.Saw))

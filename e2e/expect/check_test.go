@@ -326,14 +326,15 @@ func TestMarkAgreement(t *testing.T) {
 	if got := MarkAgreement(v, 9); got != nil {
 		t.Errorf("a step not on the page: %q", got)
 	}
-	// A "?" where the panel, as it shows itself, cannot decide is right:
-	// a partial jar cannot tell that a cookie is held for no path. On a
-	// whole jar it is a disagreement.
+	// A "?" where the browser decides is a disagreement, even on a
+	// partial jar: it keeps the learner from finishing the step. (A request
+	// to /lab makes the panel's jar whole again; TestRealPath, from a
+	// dirty start, holds every step's marks to this.)
 	for _, partial := range []string{"true", "false"} {
 		v := loggedOut()
 		v.Page.Panel.Jar.Partial = partial
 		v.Page.Steps[0].Checks = []PageCheck{{N: 0, Raw: "jar lacks sessionid", State: "undecided", Mark: "?"}}
-		if got := MarkAgreement(v, 3); (len(got) == 0) != (partial == "true") {
+		if got := MarkAgreement(v, 3); len(got) != 1 {
 			t.Errorf("partial=%s: a ? on jar lacks: MarkAgreement = %q", partial, got)
 		}
 	}
