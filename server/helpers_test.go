@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"cookielab/lessons"
 	"cookielab/server/auth"
 	"cookielab/server/session"
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -187,6 +189,13 @@ func (b *browser) do(req *http.Request) *response {
 	body, err := io.ReadAll(res.Body)
 	if err != nil {
 		b.lab.t.Fatal(err)
+	}
+	// The panel reads a request to /lab as the whole jar because no
+	// response of the site sets a cookie at another path.
+	for _, c := range res.Cookies() {
+		if c.MaxAge >= 0 && !slices.Contains(contract.CookiePaths, c.Path) {
+			b.lab.t.Errorf("%s %s sets %s at Path %q, not one of contract.CookiePaths %q", req.Method, req.URL.Path, c.Name, c.Path, contract.CookiePaths)
+		}
 	}
 	return &response{Response: res, body: string(body)}
 }

@@ -135,12 +135,6 @@ func sentCookies(r *http.Request) (n, size int) {
 	return n, size
 }
 
-// labPaths are the Paths a lab cookie may have: both are sent to
-// /lab/cookie (so roomInJar sees every lab cookie the browser holds) and to
-// /lab/reset (which deletes at each of them, the browser never saying a
-// cookie's path).
-var labPaths = []string{"/", "/lab"}
-
 // labCookie validates the cookie form. Each rule's message says what is
 // allowed, because a learner typed it.
 func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
@@ -164,7 +158,10 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 	}) {
 		return nil, badRequest("error.400.cookie_path")
 	}
-	if !slices.Contains(labPaths, c.Path) {
+	// Every path a cookie may have is sent to /lab/cookie (so roomInJar
+	// sees every lab cookie the browser holds) and to /lab/reset (which
+	// deletes at each): contract.CookiePaths.
+	if !slices.Contains(contract.CookiePaths, c.Path) {
 		return nil, badRequest("error.400.cookie_path_unseen")
 	}
 	if ma := v.Get("max_age"); ma != "" {
@@ -197,7 +194,7 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 // deleted (the lab switches with them: every defence is back on), except
 // the preference cookies when keep_prefs is on. The
 // browser never tells the server a cookie's path, so each is deleted at
-// every path a lab cookie may have (labPaths).
+// every path a cookie of the site may have (contract.CookiePaths).
 func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.Logout(r)
@@ -213,7 +210,7 @@ func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) ht
 				http.SetCookie(w, sw.onCookie()) // with its own attributes (Secure)
 				continue
 			}
-			for _, path := range labPaths {
+			for _, path := range contract.CookiePaths {
 				http.SetCookie(w, &http.Cookie{Name: c.Name, Path: path, MaxAge: -1})
 			}
 		}

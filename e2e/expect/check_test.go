@@ -220,6 +220,29 @@ func TestPanelUndecided(t *testing.T) {
 	}
 }
 
+// TestPartialJarLacks: on a jar the panel knows only in part, `jar lacks`
+// of a cookie it does not list is undecided there (it may be held for a
+// path the page cannot see); DevTools' whole jar still decides, both ways.
+func TestPartialJarLacks(t *testing.T) {
+	e, _ := step.ParseExpectation("jar lacks sessionid")
+	for _, tt := range []struct {
+		name    string
+		view    func() View
+		browser step.State
+	}{{"gone", loggedOut, step.Pass}, {"still held, for /lab only", func() View {
+		v := loggedOut()
+		v.Browser.Jar = append(v.Browser.Jar, &network.Cookie{Name: "sessionid", Value: "x", Path: "/lab", HTTPOnly: true, Session: true})
+		return v
+	}, step.Fail}} {
+		v := tt.view()
+		v.Page.Panel.Jar.Partial = "true"
+		r := Check(e, v)
+		if b, p := r.Findings[0], r.Findings[1]; b.Where != InBrowser || b.State != tt.browser || p.Where != OnPanel || p.State != step.Undecided {
+			t.Errorf("%s: findings %+v, want the browser's %v and the panel undecided", tt.name, r.Findings, tt.browser)
+		}
+	}
+}
+
 func TestAgreement(t *testing.T) {
 	if d := Agreement(loggedIn()); len(d) != 0 {
 		t.Errorf("Agreement(loggedIn) = %q, want none", d)
@@ -302,5 +325,17 @@ func TestMarkAgreement(t *testing.T) {
 	}
 	if got := MarkAgreement(v, 9); got != nil {
 		t.Errorf("a step not on the page: %q", got)
+	}
+	// A "?" where the browser decides is a disagreement, even on a
+	// partial jar: it keeps the learner from finishing the step. (A request
+	// to /lab makes the panel's jar whole again; TestRealPath, from a
+	// dirty start, holds every step's marks to this.)
+	for _, partial := range []string{"true", "false"} {
+		v := loggedOut()
+		v.Page.Panel.Jar.Partial = partial
+		v.Page.Steps[0].Checks = []PageCheck{{N: 0, Raw: "jar lacks sessionid", State: "undecided", Mark: "?"}}
+		if got := MarkAgreement(v, 3); len(got) != 1 {
+			t.Errorf("partial=%s: a ? on jar lacks: MarkAgreement = %q", partial, got)
+		}
 	}
 }

@@ -134,15 +134,9 @@ var Checks = []Check{
 	},
 	{
 		Words: "jar lacks", Syntax: "jar lacks NAME", Parse: oneCookieName, Needs: SeesJar,
-		Doc: "the browser's jar holds no cookie NAME (for any path)",
-		Say: say("the browser holds no cookie {0}", "브라우저에 없는 쿠키: {0}"),
-		Holds: func(a []string, v *View) (State, string) {
-			found := v.jarNamed(a[0])
-			if len(found) == 0 {
-				return Pass, "the jar has no cookie " + strconv.Quote(a[0])
-			}
-			return Fail, "the jar has " + describeJar(found[0])
-		},
+		Doc:   "the browser's jar holds no cookie NAME (for any path); undecided on a jar known only in part (the panel's may be)",
+		Say:   say("the browser holds no cookie {0}", "브라우저에 없는 쿠키: {0}"),
+		Holds: jarLacks,
 	},
 	{
 		Words: "set-cookie sets", Syntax: "set-cookie sets NAME", Parse: oneCookieName, Needs: SeesSetCookie,
@@ -500,6 +494,22 @@ func jarHas(a []string, v *View) (State, string) {
 		return Undecided, saw
 	}
 	return Fail, saw
+}
+
+// jarLacks is jarHas's converse, as cautious: a jar the observer knows
+// only in part (the panel's, which cannot see other paths' cookies nor
+// HttpOnly ones no request showed) may hold a NAME it does not list, so
+// there an absence is undecided, not a pass. A whole jar (the browser
+// suite's, from DevTools) decides.
+func jarLacks(a []string, v *View) (State, string) {
+	if found := v.jarNamed(a[0]); len(found) > 0 {
+		return Fail, "the jar has " + describeJar(found[0])
+	}
+	saw := "the jar has no cookie " + strconv.Quote(a[0])
+	if v.JarPartial {
+		return Undecided, saw + " that the panel can see, but it may hold one for another path"
+	}
+	return Pass, saw
 }
 
 // missingAttrs returns the attributes of a `jar has` line that c does not

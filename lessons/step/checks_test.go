@@ -148,6 +148,10 @@ func TestUndecided(t *testing.T) {
 		"jar has sessionid path=/":          Undecided,
 		"jar has sessionid persistent":      Undecided,
 		"jar has sessionid httponly secure": Undecided,
+		// The converse is as cautious: a cookie it does not list may be
+		// there, for a path this page cannot see.
+		"jar lacks lab_only":  Undecided,
+		"jar lacks sessionid": Fail,
 	} {
 		e, err := ParseExpectation(line)
 		if err != nil {

@@ -1,8 +1,9 @@
 // Package contract holds the names and rules that the server, the panel,
 // the lessons and the browser suite must agree on: the session life-cycle
 // event kinds and their reasons, the echo's form field, header and nonce
-// rule, the cookie-name rule and the one placeholder syntax of interface
-// strings. Each is defined here once; everything else refers to it.
+// rule, the cookie-name rule, the paths cookies are set at, and the one
+// placeholder syntax of interface strings. Each is defined here once;
+// everything else refers to it.
 //
 // It imports nothing but strings, so the WebAssembly panel can use it
 // without growing (package wasm/state, which also holds these kinds for
@@ -80,6 +81,15 @@ const (
 	NetHTTPDrops = "drops" // Request.Cookies skips the pair (a name or value it rejects)
 	NetHTTPReads = "reads" // it reads another name or value: it strips the quotes of "v", reads a nameless "v" as the name v
 )
+
+// CookiePaths are the only Paths Cookie Lab's responses give a cookie:
+// the session, preference, CSRF and switch cookies are at "/", a lab
+// cookie at either (POST /lab/cookie refuses others), lesson 11's attacker
+// cookie at "/lab". So a same-site request to a path every one of them
+// covers (/lab, /lab/…) carries every cookie the site set: the panel
+// reads its Cookie header as the whole jar, and POST /lab/reset deletes
+// each cookie at each of these paths (the browser never says which).
+var CookiePaths = []string{"/", "/lab"}
 
 // MaxCookieName bounds the cookie names Cookie Lab sets or names.
 const MaxCookieName = 64

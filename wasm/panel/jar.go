@@ -3,6 +3,8 @@ package panel
 import (
 	"strconv"
 	"strings"
+
+	"cookielab/wasm/contract"
 )
 
 // The jar view: every cookie the browser holds for this site, as far as a
@@ -20,7 +22,8 @@ import (
 // The model keeps what the lines said and corrects it with what is seen:
 // a cookie a request to a path it covers did not carry, or the Cookie Store
 // does not list, is gone; a cookie seen that no line explains is added with
-// only what was seen, the rest "unknown here".
+// only what was seen, the rest "unknown here". A same-site request to /lab
+// or below carries the whole jar (Jar.Partial says why).
 
 // Columns of the jar view, in DevTools' order (data-col).
 const (
@@ -74,7 +77,18 @@ type Jar struct {
 	Cookies []KnownCookie
 	// Partial: the tab has seen a cookie that no response it saw set (set
 	// before this tab watched, or by a response it did not see), so the jar
-	// may hold others it cannot see (other paths). It stays set.
+	// may hold others it cannot see (other paths). It stays set until a
+	// request that carries the whole jar: the site sets cookies only at
+	// contract.CookiePaths, so a same-site request to a path all of them
+	// cover (/lab, /lab/…: POST /lab/reset, POST /lab/cookie), from an
+	// origin that is sent Secure cookies, carries every cookie the site
+	// set. Its Cookie header is then the jar: each pair is a cookie, and a
+	// cookie it lacks is gone, whatever its path (one whose path the model
+	// knows and that header could not carry stays: the Cookie Store listed
+	// it). Only a script's cookie at a path that request does not match
+	// escapes it; the Cookie Store shows those of the page's path, and
+	// while it lists one the jar stays partial: scripts wrote cookies
+	// outside the site's paths, and may have elsewhere too.
 	Partial bool
 	Seq     int // the exchange log's last number applied
 }
@@ -108,10 +122,18 @@ func UpdateJar(j Jar, in JarInput) Jar {
 	if in.State != nil {
 		exs = append(append([]Exchange(nil), exs...), Exchange{Echo: *in.State})
 	}
+	wholeAt := "" // the path of the last request that carried the whole jar
 	for _, x := range exs {
 		e := x.Echo
 		if sameSiteRequest(e.Site) {
-			j.received(in.Origin, e.Cookies, e.Path)
+			whole := carriesJar(in.Origin, e.Path)
+			j.received(in.Origin, e.Cookies, e.Path, whole)
+			if whole {
+				wholeAt, j.Partial = e.Path, false
+				for i := range j.Cookies {
+					j.Cookies[i].unseen = false
+				}
+			}
 		}
 		req := Request{Scheme: in.Origin.Scheme, Host: in.Origin.Host, Path: e.Path}
 		for _, line := range e.SetCookie {
@@ -128,11 +150,22 @@ func UpdateJar(j Jar, in JarInput) Jar {
 	if in.StoreOK {
 		j.store(in.Origin, in.Store, in.PagePath)
 	}
-	for i := range j.Cookies {
-		j.Partial = j.Partial || j.Cookies[i].unseen
+	for i, k := range j.Cookies {
+		j.Partial = j.Partial || k.unseen || wholeAt != "" && k.Src[ColPath] != "" && !PathMatch(wholeAt, k.Path)
 		j.Cookies[i].unseen = false
 	}
 	return j
+}
+
+// carriesJar reports whether a same-site request to path on this origin
+// carries every cookie the site's responses may have set (Jar.Partial).
+func carriesJar(o Request, path string) bool {
+	for _, p := range contract.CookiePaths {
+		if !PathMatch(path, p) {
+			return false
+		}
+	}
+	return o.Trustworthy()
 }
 
 // sameSiteRequest reports whether a request with this Sec-Fetch-Site
@@ -154,8 +187,9 @@ func (k *KnownCookie) covers(o Request, path string) bool {
 
 // received corrects the model with the Cookie header of a request to
 // path: a cookie that covers the path but was not sent is gone; a pair no
-// known cookie explains is a cookie the panel did not see set.
-func (j *Jar) received(o Request, pairs []Cookie, path string) {
+// known cookie explains is a cookie the panel did not see set. When the
+// request carried the whole jar (whole), so is one whose path is unknown.
+func (j *Jar) received(o Request, pairs []Cookie, path string, whole bool) {
 	used := make([]bool, len(pairs))
 	// A redacted pair (a page's echo leaves the session cookie's value
 	// out) matches its name whatever the value.
@@ -180,8 +214,9 @@ func (j *Jar) received(o Request, pairs []Cookie, path string) {
 		case sent[i]:
 		case k.Src[ColPath] == "":
 			// Its path is unknown: it is gone when a request to the path it
-			// was seen at no longer carries it.
-			if k.SeenAt == path {
+			// was seen at, or one that carries the whole jar, no longer
+			// carries it.
+			if k.SeenAt == path || whole {
 				continue
 			}
 		case !k.covers(o, path):

@@ -167,6 +167,88 @@ func TestUpdateJar(t *testing.T) {
 	}
 }
 
+// A returning learner's jar is partial (a cookie from yesterday, which no
+// line in this tab explains) until a same-site request to /lab or below,
+// which carries every cookie the site can have set: its Cookie header is
+// the jar.
+func TestJarWholeAgain(t *testing.T) {
+	sec := func(n int) Time { return t0.Add(Duration(n) * Second) }
+	step := func(j Jar, page string, store []StoreCookie, exs ...Exchange) Jar {
+		t.Helper()
+		return UpdateJar(j, JarInput{Origin: local, PagePath: page, Now: sec(100), StoreOK: true, New: exs, Store: store})
+	}
+	cross := func(x Exchange) Exchange {
+		x.Echo.Site = "cross-site"
+		return x
+	}
+	names := func(j Jar) []string {
+		var out []string
+		for _, k := range j.Cookies {
+			out = append(out, k.Name)
+		}
+		return out
+	}
+	// Yesterday's HttpOnly cookie, at a path the panel cannot know, and
+	// one the panel saw set today; seen at a lesson page.
+	start := step(Jar{}, "/lessons/x", nil,
+		ex("POST", "/lab/cookie", 303, sec(0), nil, "flavour=vanilla; Path=/lab; HttpOnly"),
+		ex("GET", "/lessons/x", 200, sec(1), pairs("leftover", "old")))
+	if !start.Partial || !cmp.Equal(names(start), []string{"flavour", "leftover"}) {
+		t.Fatalf("the returning learner's jar: %v partial=%v", jarCells(start), start.Partial)
+	}
+
+	// A request /lab does not cover, and a cross-site one to /lab, prove
+	// nothing of the rest.
+	for _, x := range []Exchange{
+		ex("GET", "/lessons/y", 200, sec(2), pairs("leftover", "old")),
+		ex("GET", "/lab-notes", 200, sec(2), pairs("leftover", "old")),
+		cross(ex("POST", "/lab/reset", 303, sec(2), pairs("leftover", "old"))),
+	} {
+		if j := step(start, "/lessons/x", nil, x); !j.Partial {
+			t.Errorf("%s %s (%s) made the jar whole", x.Echo.Method, x.Echo.Path, x.Echo.Site)
+		}
+	}
+	// Nor one from an origin Secure cookies are not sent to.
+	lan := UpdateJar(start, JarInput{Origin: NewRequest("http:", "192.168.0.2", ""), PagePath: "/lessons/x", Now: sec(100), StoreOK: true,
+		New: []Exchange{ex("POST", "/lab/reset", 303, sec(2), pairs("leftover", "old"))}})
+	if !lan.Partial {
+		t.Error("a request from an origin that is not sent Secure cookies made the jar whole")
+	}
+
+	// Reset: the request carried leftover and a cookie the panel had not
+	// met, not flavour (gone, whatever the panel thought); the response
+	// deleted what it carried. The jar is whole, and empty.
+	j := step(start, "/lessons/x", nil,
+		ex("POST", "/lab/reset", 303, sec(3), pairs("leftover", "old", "other", "1"),
+			"leftover=; Path=/; Max-Age=0", "leftover=; Path=/lab; Max-Age=0", "other=; Path=/; Max-Age=0", "other=; Path=/lab; Max-Age=0"),
+		ex("GET", "/lessons/x", 200, sec(4), nil))
+	if j.Partial || len(j.Cookies) != 0 {
+		t.Errorf("after the reset: %v partial=%v", jarCells(j), j.Partial)
+	}
+
+	// A POST /lab/cookie learns every cookie it carried, and forgets the
+	// one it lacks whose path the panel did not know.
+	j = step(start, "/lessons/x", nil,
+		ex("POST", "/lab/cookie", 303, sec(3), pairs("flavour", "vanilla", "ghost", "1"), "plain=1; Path=/; HttpOnly"))
+	if got := jarCells(j, ColValue, ColPath); j.Partial ||
+		!cmp.Equal(got, []string{"flavour value=vanilla(set-cookie) path=/lab(set-cookie)", "ghost value=1(server) path=?", "plain value=1(set-cookie) path=/(set-cookie)"}) {
+		t.Errorf("after POST /lab/cookie: %v partial=%v", got, j.Partial)
+	}
+	// A cookie met later that no line explains makes it partial again.
+	if j = step(j, "/lessons/x", nil, ex("GET", "/lessons/x", 200, sec(5), pairs("flavour", "vanilla", "ghost", "1", "plain", "1", "late", "2"))); !j.Partial {
+		t.Errorf("a cookie met after the whole jar: %v partial=%v", jarCells(j), j.Partial)
+	}
+
+	// A script wrote a cookie at the page's path, which /lab does not
+	// match: the Cookie Store lists it, the whole jar lacks it. Scripts
+	// wrote outside the site's paths, so the jar stays partial.
+	store := []StoreCookie{{Name: "note", Value: "n", Path: "/lessons", SameSite: "lax"}}
+	j = step(start, "/lessons/x", store, ex("POST", "/lab/reset", 303, sec(3), pairs("leftover", "old"), "leftover=; Path=/; Max-Age=0"))
+	if !j.Partial || !cmp.Equal(names(j), []string{"note"}) {
+		t.Errorf("a script's cookie at /lessons: %v partial=%v", jarCells(j, ColPath), j.Partial)
+	}
+}
+
 func TestJarKeepsSameSiteAmbiguity(t *testing.T) {
 	// The Cookie Store API says "lax" for Lax and for no SameSite at all.
 	j := UpdateJar(Jar{}, JarInput{Origin: local, PagePath: "/", StoreOK: true, Now: t0,

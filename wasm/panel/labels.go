@@ -26,18 +26,6 @@ func L(lang, key string, kv ...string) string {
 	return s
 }
 
-// labelOr is the label key, or fallback when there is none (an event kind
-// or reason the panel does not know yet is shown as the server names it).
-func labelOr(lang, key, fallback string) string {
-	if s, ok := labels[lang][key]; ok {
-		return s
-	}
-	if s, ok := labels["en"][key]; ok {
-		return s
-	}
-	return fallback
-}
-
 // labels holds every text the panel shows, by language. They live in
 // server/web/static/panel.en.json and panel.ko.json (both have the same
 // keys; a test checks it), which the page fetches for its language and

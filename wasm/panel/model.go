@@ -87,6 +87,7 @@ type Model struct {
 	SessionState string // none, anonymous, authenticated
 	Session      *Session
 	User         *User
+	Switches     []string // the lab switches the browser carries (contract.Switch*)
 	IDChange     string
 	UserChange   string
 	Data         []DataRow
@@ -191,7 +192,7 @@ func Build(in Input) Model {
 	}
 
 	m.SessionState = SessionState(st)
-	m.Session = st.Session
+	m.Session, m.Switches = st.Session, st.Switches
 	if st.Authenticated {
 		m.User = st.User
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -41,7 +42,36 @@ func (b *browser) render(in Input) (Model, *El) {
 	b.cookies = DecodeStrings(parse(b.t, EncodeStrings(m.SessionCookies)))
 	b.log = DecodeExchanges(parse(b.t, EncodeExchanges(m.Log)))
 	b.jar = DecodeJar(parse(b.t, EncodeJar(m.Jar)))
-	return m, &El{Tag: "aside", Children: Render(&m)}
+	root := &El{Tag: "aside", Children: Render(&m)}
+	noNewOnDeletion(b.t, m.Lang, root)
+	return m, root
+}
+
+// noNewOnDeletion checks every render of a flow: the "new" badge (Korean
+// "새로 생김") is never shown on a deletion, a cookie or key that is gone
+// (a ghost), a Set-Cookie line that deletes, or an event that ended a
+// session.
+func noNewOnDeletion(t *testing.T, lang string, root *El) {
+	t.Helper()
+	newWord := L(lang, "change."+Added)
+	var walk func(e, row *El)
+	walk = func(e, row *El) {
+		if _, ok := e.Attr("data-change"); ok {
+			row = e
+		}
+		if c, _ := e.Attr("class"); strings.HasPrefix(c, "cl-badge") && e.Text == newWord && row != nil {
+			ch, _ := row.Attr("data-change")
+			op, _ := row.Attr("data-op")
+			kind, _ := row.Attr("data-event")
+			if ch == Removed || op == OpDelete || kind == state.Destroyed || kind == state.Expired || kind == state.Rejected {
+				t.Errorf("%s: the badge %q on a deletion: %v", lang, e.Text, row.Attrs)
+			}
+		}
+		for _, c := range e.Children {
+			walk(c, row)
+		}
+	}
+	walk(root, nil)
 }
 
 // attrs lists attribute name=value of every element matching the query,
@@ -373,5 +403,72 @@ func TestHeader(t *testing.T) {
 		if !strings.Contains(h.TextContent(), "쿠키 랩") {
 			t.Errorf("header not in Korean: %q", h.TextContent())
 		}
+	}
+}
+
+// TestNoNewOnDeletion walks a cookie and a session key being removed (the
+// cookie by a line the jar saw, the key by the lab's form, the session
+// kept), in both languages: what is gone is marked gone, never new.
+func TestNoNewOnDeletion(t *testing.T) {
+	sec := func(n int) Time { return t0.Add(Duration(n) * Second) }
+	for _, lang := range []string{"en", "ko"} {
+		b := &browser{t: t}
+		s := &Session{ID: "id-1", Cookie: "S1", Data: map[string]string{"cart": "apple", "theme": "dark"}}
+		store := []StoreCookie{{Name: "flavour", Value: "chocolate", Path: "/"}}
+		b.render(Input{Lang: lang, DocumentCookie: "flavour=chocolate", StoreOK: true, Store: store, PagePath: "/",
+			State:      &State{Cookies: []Cookie{{Name: "flavour", Value: "chocolate"}, {Name: "sessionid", Value: "S1"}}, Session: s},
+			ActionEcho: &Echo{Method: "POST", Path: "/lab/cookie", Status: 303, SetCookie: []string{"flavour=chocolate; Path=/"}, At: sec(1)}})
+		s2 := &Session{ID: "id-1", Cookie: "S1", Data: map[string]string{"theme": "dark"}}
+		_, root := b.render(Input{Lang: lang, Now: sec(3), StoreOK: true, PagePath: "/",
+			State:      &State{Cookies: []Cookie{{Name: "sessionid", Value: "S1"}}, Session: s2, Now: sec(3)},
+			ActionEcho: &Echo{Method: "POST", Path: "/lab/cookie", Status: 303, SetCookie: []string{"flavour=; Max-Age=0; Path=/"}, At: sec(2)}})
+		gone := L(lang, "change."+Removed)
+		for _, q := range [][]string{{"data-removed-cookie", "flavour"}, {"data-removed-key", "cart"}} {
+			rows := root.Find(q...)
+			if len(rows) == 0 {
+				t.Errorf("%s: no ghost %v", lang, q)
+			}
+			for _, r := range rows {
+				if !strings.Contains(r.TextContent(), gone) {
+					t.Errorf("%s: ghost %v reads %q, not %q", lang, r.Attrs, r.TextContent(), gone)
+				}
+			}
+		}
+	}
+}
+
+// TestSwitchesShown: the session section says which lab switches are on
+// (a defence off for this browser), in both languages, with or without a
+// session, and says nothing when none is.
+func TestSwitchesShown(t *testing.T) {
+	both := []string{contract.SwitchRotation, contract.SwitchOriginCheck}
+	tests := []struct {
+		name, lang string
+		st         *State
+		want       string // "" when no line is shown
+	}{
+		{"none on", "en", &State{Switches: []string{}}, ""},
+		{"rotation, no session", "en", &State{Switches: both[:1]}, "Lab switches on: no id rotation at login"},
+		{"both, logged in", "en", &State{Switches: both, Authenticated: true, User: &User{Username: "alice"}, Session: &Session{ID: "s"}},
+			"Lab switches on: no id rotation at login, no origin check on cross-site POSTs"},
+		{"both, Korean", "ko", &State{Switches: both, Session: &Session{ID: "s"}},
+			"켜 둔 실습 스위치: 로그인할 때 세션 ID 교체 안 함, 교차 출처 POST의 출처 검사 안 함"},
+		{"one the panel has no words for", "en", &State{Switches: []string{"teleport"}}, "Lab switches on: teleport"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Build(Input{Lang: tt.lang, State: tt.st})
+			ses := one(t, &El{Children: Render(&m)}, "data-panel", "session")
+			lines := ses.Find("data-switches", "*")
+			switch {
+			case tt.want == "" && len(lines) != 0:
+				t.Errorf("a switches line with none on: %q", lines[0].TextContent())
+			case tt.want == "":
+			case len(lines) != 1:
+				t.Errorf("%d switches lines, want 1", len(lines))
+			case lines[0].TextContent() != tt.want || attrOf(t, lines[0], "data-switches") != strings.Join(tt.st.Switches, " "):
+				t.Errorf("%q (data-switches=%q), want %q", lines[0].TextContent(), attrOf(t, lines[0], "data-switches"), tt.want)
+			}
+		})
 	}
 }

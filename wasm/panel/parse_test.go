@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"cookielab/wasm/state"
+	"cookielab/wasm/contract"
 )
 
 func TestParseDocumentCookie(t *testing.T) {
@@ -219,15 +219,18 @@ func TestLabels(t *testing.T) {
 			t.Errorf("en lacks %q", key)
 		}
 	}
-	for _, k := range []string{state.Created, state.Rotated, state.Destroyed, state.Expired, state.Rejected} {
-		if _, ok := labels["en"]["ev."+k]; !ok {
-			t.Errorf("no label for event %q", k)
+	// Event kinds and reasons are package contract's words (EventWord,
+	// ReasonWord), defined once: no label of the panel's says them again.
+	for _, lang := range []string{"en", "ko"} {
+		for _, k := range contract.EventKinds {
+			if s, ok := labels[lang]["ev."+k]; ok {
+				t.Errorf("%s: label ev.%s = %q repeats contract.EventWord", lang, k, s)
+			}
 		}
-	}
-	for _, r := range []string{state.ReasonBadSignature, state.ReasonUnknown, state.ReasonExpired,
-		state.ReasonIdle, state.ReasonAbsolute, state.ReasonInterrupted} {
-		if _, ok := labels["en"]["rs."+r]; !ok {
-			t.Errorf("no label for reason %q", r)
+		for _, r := range contract.Reasons {
+			if s, ok := labels[lang]["rs."+r]; ok {
+				t.Errorf("%s: label rs.%s = %q repeats contract.ReasonWord", lang, r, s)
+			}
 		}
 	}
 	for _, n := range lifeNodes {
@@ -244,14 +247,11 @@ func TestLabels(t *testing.T) {
 			t.Errorf("%s: Lang(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
-	if got, want := L("ko", "srv.httponly", "name", "sessionid"), "HttpOnly: 서버는 sessionid을(를) 받았지만 스크립트는 볼 수 없습니다."; got != want {
+	if got, want := L("ko", "srv.httponly", "name", "sessionid"), "HttpOnly: 서버는 sessionid 쿠키를 받았지만 스크립트는 볼 수 없습니다."; got != want {
 		t.Errorf("L fill: got %q, want %q", got, want)
 	}
 	if got := L("en", "no.such.key"); got != "no.such.key" {
 		t.Errorf("L(missing) = %q", got)
-	}
-	if got := labelOr("en", "ev.teleported", "teleported"); got != "teleported" {
-		t.Errorf("labelOr(missing) = %q", got)
 	}
 }
 

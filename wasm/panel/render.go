@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -309,6 +310,18 @@ func (m *Model) renderSession() *El {
 	}
 	attrs := a("data-state", m.SessionState)
 	var body []*El
+	if len(m.Switches) > 0 {
+		// A lab switch turns a defence off for this browser: say so beside
+		// the session it changes, whether there is one yet or not.
+		words := make([]string, len(m.Switches))
+		for i, n := range m.Switches {
+			if words[i] = L(lg, "sw."+n); words[i] == "sw."+n {
+				words[i] = n // a switch the panel has no words for, as the server names it
+			}
+		}
+		body = append(body, h("p", a("class", "cl-note cl-switches", "data-switches", strings.Join(m.Switches, " ")),
+			L(lg, "ses.switches", "list", strings.Join(words, ", "))))
+	}
 	if s == nil {
 		body = append(body, h("p", a("class", "cl-empty"), L(lg, "ses.none")))
 	} else {
@@ -393,15 +406,19 @@ func (m *Model) renderDiagram() *El {
 	}
 	var caption *El
 	if t.To != "" {
-		from := L(lg, "dg.unknown")
-		if t.From != "" {
-			from = L(lg, "dg."+t.From)
+		// From is not known on a tab's first look after an event that
+		// can follow several states (an expiry): then the line says only
+		// where the session went, never a "?".
+		from, text := t.From, L(lg, "dg.into", "to", L(lg, "dg."+t.To))
+		if slices.Contains(lifeNodes, from) {
+			text = L(lg, "dg."+from) + " → " + L(lg, "dg."+t.To)
+		} else {
+			from = ""
 		}
-		text := from + " → " + L(lg, "dg."+t.To)
 		if t.Via != "" {
 			text += " (" + L(lg, "dg.via") + " " + m.eventLabel(t.Via, t.Reason) + ")"
 		}
-		caption = h("p", a("class", "cl-transition", "data-from", t.From, "data-to", t.To, "data-via", t.Via),
+		caption = h("p", a("class", "cl-transition", "data-from", from, "data-to", t.To, "data-via", t.Via),
 			L(lg, "dg.last")+" ", h("span", nil, text))
 	}
 	return h("section", a("class", "cl-section cl-diagram-section", "data-panel", "diagram",
@@ -409,10 +426,13 @@ func (m *Model) renderDiagram() *El {
 		h("h3", nil, L(lg, "dg.title")), ol, caption)
 }
 
+// eventLabel is an event as the learner reads it: its kind and reason in
+// package contract's words, the ones the lessons' checks and the server
+// use, so that "destroyed" reads the same in a check and on the panel.
 func (m *Model) eventLabel(kind, reason string) string {
-	s := labelOr(m.Lang, "ev."+kind, kind)
+	s := contract.EventWord(kind, m.Lang)
 	if reason != "" {
-		s += ": " + labelOr(m.Lang, "rs."+reason, contract.ReasonWord(reason, m.Lang))
+		s += ": " + contract.ReasonWord(reason, m.Lang)
 	}
 	return s
 }
@@ -423,9 +443,9 @@ func (m *Model) renderTimeline() *El {
 		e := r.Event
 		li := h("li", a("data-event", e.Kind, "data-reason", e.Reason, "data-id", e.ID, "data-change", r.Change), "",
 			h("time", a("datetime", e.At.String(), "class", "cl-mono"), m.when(e.At)),
-			h("span", a("class", "cl-event cl-event-"+e.Kind), labelOr(m.Lang, "ev."+e.Kind, e.Kind)))
+			h("span", a("class", "cl-event cl-event-"+e.Kind), contract.EventWord(e.Kind, m.Lang)))
 		if e.Reason != "" {
-			li.add(span("cl-reason", labelOr(m.Lang, "rs."+e.Reason, contract.ReasonWord(e.Reason, m.Lang))))
+			li.add(span("cl-reason", contract.ReasonWord(e.Reason, m.Lang)))
 		}
 		if e.ID != "" {
 			li.add(h("span", a("class", "cl-mono cl-id", "title", e.ID), short(e.ID)))
@@ -433,7 +453,11 @@ func (m *Model) renderTimeline() *El {
 		if e.PrevID != "" {
 			li.add(h("span", a("class", "cl-mono cl-id cl-muted", "title", e.PrevID), L(m.Lang, "ev.replaces")+" "+short(e.PrevID)))
 		}
-		li.add(m.badge(r.Change))
+		if r.Change != "" {
+			// Not change.added's "new" (새로 생김): an event that ended a
+			// session is no new thing, only newly recorded.
+			li.add(span("cl-badge cl-badge-"+r.Change, L(m.Lang, "tl.new")))
+		}
 		items = append(items, li)
 	}
 	if len(items) == 0 {

@@ -1,11 +1,13 @@
 package panel
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"cookielab/wasm/contract"
 	"cookielab/wasm/state"
 )
 
@@ -193,5 +195,79 @@ func TestDiff(t *testing.T) {
 		if got := DiffValue(tt.prev, tt.cur, tt.hasPrev); got != tt.want {
 			t.Errorf("DiffValue %s = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestEventWords: the timeline, the exchange's store changes and the last
+// transition name events in package contract's words, in both languages,
+// and nothing else: a session destroyed by another user's login does not
+// read "logged out".
+func TestEventWords(t *testing.T) {
+	events := []Event{
+		{Kind: state.Created, At: t0, ID: "a"},
+		{Kind: state.Destroyed, At: t0.Add(Second), ID: "a", Reason: state.ReasonOtherUser},
+		{Kind: state.Rejected, At: t0.Add(2 * Second), ID: "b", Reason: state.ReasonBadSignature},
+	}
+	for _, lang := range []string{"en", "ko"} {
+		b := &browser{t: t}
+		b.render(Input{Lang: lang, State: &State{}})
+		_, root := b.render(Input{Lang: lang, State: &State{Events: events},
+			ActionEcho: &Echo{Method: "POST", Path: "/login", Status: 303, Events: events, At: t0}})
+		for _, sec := range []string{"timeline", "exchange"} {
+			rows := one(t, root, "data-panel", sec).Find("data-event", "*")
+			if len(rows) != len(events) {
+				t.Fatalf("%s %s: %d events shown, want %d", lang, sec, len(rows), len(events))
+			}
+			for _, li := range rows {
+				kind, reason := attrOf(t, li, "data-event"), attrOf(t, li, "data-reason")
+				want := contract.EventWord(kind, lang)
+				if reason != "" {
+					want += " " + contract.ReasonWord(reason, lang)
+				}
+				var got []string
+				for _, e := range li.Find("class", "*") {
+					if c := attrOf(t, e, "class"); strings.HasPrefix(c, "cl-event") || c == "cl-reason" {
+						got = append(got, strings.TrimSuffix(e.Text, ":"))
+					}
+				}
+				if g := strings.ReplaceAll(strings.Join(got, " "), ": ", " "); g != want {
+					t.Errorf("%s %s: event %s %s reads %q, want %q", lang, sec, kind, reason, g, want)
+				}
+			}
+		}
+		caption := one(t, root, "class", "cl-transition").TextContent()
+		if want := contract.EventWord(state.Rejected, lang) + ": " + contract.ReasonWord(state.ReasonBadSignature, lang); !strings.Contains(caption, want) {
+			t.Errorf("%s: last transition %q does not say %q", lang, caption, want)
+		}
+		if txt := one(t, root, "data-panel", "timeline").TextContent(); strings.Contains(txt, contract.ReasonWord(state.ReasonLogout, lang)) {
+			t.Errorf("%s: the timeline says %q of sessions no one logged out of: %q", lang, contract.ReasonWord(state.ReasonLogout, lang), txt)
+		}
+	}
+}
+
+// TestTransitionLine: the last transition says what is known, and no "?"
+// where the state it left is not: a tab's first look after an expiry.
+func TestTransitionLine(t *testing.T) {
+	expired := Event{Kind: state.Expired, At: t0, ID: "a", Reason: state.ReasonIdle}
+	for _, tt := range []struct {
+		lang, want string
+	}{
+		{"en", "Last transition: to Ended (via expired: idle timeout)"},
+		{"ko", "마지막 전이: 종료됨 상태로 (원인 만료됨: 유휴 시간 초과)"},
+	} {
+		m := Build(Input{Lang: tt.lang, State: &State{Events: []Event{expired}}})
+		if m.Transition.From != "" {
+			t.Fatalf("from %q: the test wants a transition from an unknown state", m.Transition.From)
+		}
+		root := &El{Children: Render(&m)}
+		if got := one(t, root, "class", "cl-transition").TextContent(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	// A from that is no state (a snapshot kept by another version, edited)
+	// is not shown either.
+	m := Build(Input{Lang: "en", State: &State{Session: &Session{ID: "a"}}, Prev: &Snapshot{Life: LifeAnonymous, Transition: Transition{From: "?", To: LifeAnonymous}}})
+	if got := one(t, &El{Children: Render(&m)}, "class", "cl-transition").TextContent(); got != "Last transition: to Anonymous session" {
+		t.Errorf("an unknown from: %q", got)
 	}
 }
