@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -23,6 +24,7 @@ import (
 
 	"cookielab/e2e/expect"
 	"cookielab/server"
+	"cookielab/wasm/panel"
 )
 
 // The Set-Cookie battery: raw Set-Cookie lines, served by a real Cookie
@@ -181,6 +183,12 @@ func withBattery(vectors []batteryVector, h http.Handler) http.Handler {
 	})
 }
 
+// batteryPageEvery is how often a vector also goes through a real Cookie
+// Lab page: its panel (the echo, the wasm build of the parser and the jar
+// model, the DOM) must read it as the Go code read it natively, and as
+// Chromium stored it. Every vector is checked natively against Chromium.
+const batteryPageEvery = 25
+
 func TestSetCookieBattery(t *testing.T) {
 	s := start(t)
 	vectors, skipped := loadBattery(t)
@@ -198,27 +206,113 @@ func TestSetCookieBattery(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var fails []string
-	const tabs = 3
+	report := func(found []string) {
+		mu.Lock()
+		fails = append(fails, found...)
+		mu.Unlock()
+	}
 	t.Run("tabs", func(t *testing.T) {
-		for k := range tabs {
-			t.Run(strconv.Itoa(k), func(t *testing.T) {
-				t.Parallel()
-				l := s.newLearner(t, "battery")
-				for i := k; i < len(vectors); i += tabs {
-					v := vectors[i]
-					found := l.battery(t, v, i, port)
-					mu.Lock()
-					fails = append(fails, found...)
-					mu.Unlock()
-				}
-			})
-		}
+		// Every vector, each by a fetch from a page of its host into an
+		// emptied jar, against the panel's Go code run here.
+		t.Run("native", func(t *testing.T) {
+			t.Parallel()
+			l := s.newLearner(t, "battery-native")
+			for i, v := range vectors {
+				report(l.batteryNative(v, i, port))
+			}
+		})
+		// Some through a real page and its panel.
+		t.Run("page", func(t *testing.T) {
+			t.Parallel()
+			l := s.newLearner(t, "battery")
+			for i := 0; i < len(vectors); i += batteryPageEvery {
+				report(l.battery(t, vectors[i], i, port))
+			}
+		})
 	})
-	t.Logf("Set-Cookie battery: %d vectors, %d lines (%d vectors with a CR or LF left out); %d disagreements with Chromium",
-		len(vectors), lines, skipped, len(fails))
+	t.Logf("Set-Cookie battery: %d vectors, %d lines (%d vectors with a CR or LF left out), every %dth also through a page; %d disagreements with Chromium",
+		len(vectors), lines, skipped, batteryPageEvery, len(fails))
 	if len(fails) > 0 {
 		t.Errorf("the panel and Chromium disagree:\n%s", strings.Join(fails, "\n"))
 	}
+}
+
+// batteryNative has Chromium store one vector's lines (a fetch from a
+// page of the vector's host, into an emptied jar) and compares what it
+// stored with what the panel's own code (package panel, built here) makes
+// of the lines: each line's verdict and each cell of the jar model.
+func (l *learner) batteryNative(v batteryVector, n, port int) []string {
+	base := "http://" + v.Host + ":" + strconv.Itoa(port)
+	ctx, cancel := l.tab.Step(stepTimeout)
+	defer cancel()
+	fail := func(format string, a ...any) []string {
+		return []string{v.ID + " (native): " + fmt.Sprintf(format, a...)}
+	}
+	if l.base != base {
+		// A page of the host, so that the fetch is same-origin: a
+		// plain-text one, without the panel.
+		if err := l.tab.Do(ctx, chromedp.Navigate(base+"/healthz")); err != nil {
+			return fail("open %s: %v", base, err)
+		}
+		l.base = base
+	}
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		return fail("clear the jar: %v", err)
+	}
+	at := time.Now()
+	var status int
+	if err := l.tab.Eval(ctx, fmt.Sprintf(`fetch(%q, {credentials: "same-origin", cache: "no-store"}).then(r => String(r.status))`, v.Path+"?battery="+strconv.Itoa(n)), &status); err != nil {
+		return fail("fetch: %v", err)
+	}
+	jar, err := l.tab.Jar(ctx)
+	if err != nil {
+		return fail("%v", err)
+	}
+	req := panel.Request{Scheme: "http", Host: v.Host, Path: v.Path}
+	sec := panel.Unix(at.Unix(), 0) // the server's Date: whole seconds
+	var out []string
+	add := func(format string, a ...any) { out = append(out, v.ID+" (native): "+fmt.Sprintf(format, a...)) }
+	holds := func(name string) bool {
+		for _, c := range jar {
+			if c.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	for i, line := range v.Lines {
+		c := panel.ParseSetCookie(line, req, sec)
+		shared := false // another line names the same cookie: the jar shows their sum
+		for j, o := range v.Lines {
+			shared = shared || j != i && panel.ParseSetCookie(o, req, sec).Cookie.Name == c.Cookie.Name
+		}
+		if !shared && holds(c.Cookie.Name) != (c.Op == panel.OpSet) {
+			add("line %q: the panel's code says %s (%s) but Chromium %s it", line, c.Op, c.Reason, map[bool]string{true: "stored", false: "did not store"}[holds(c.Cookie.Name)])
+		}
+	}
+	model := panel.UpdateJar(panel.Jar{}, panel.JarInput{
+		Origin:   panel.Request{Scheme: "http", Host: v.Host},
+		PagePath: "/healthz",
+		New:      []panel.Exchange{{Seq: 1, Source: panel.SourceAction, Echo: panel.Echo{Method: "GET", Path: v.Path, Site: "same-origin", Status: status, SetCookie: v.Lines, At: sec}}},
+		Now:      panel.Unix(at.Unix(), int64(at.Nanosecond())),
+	})
+	pj := expect.PanelJar{Present: true, Partial: "false"}
+	for _, k := range model.Cookies {
+		pc := expect.PanelJarCookie{Name: k.Name, Path: k.Path, Cells: map[string]expect.PanelCell{}}
+		if k.Src[panel.ColDomain] != "" {
+			pc.Domain = panel.CellValue(k, panel.ColDomain)
+		}
+		for c := panel.ColValue; c < len(panel.JarColumns); c++ {
+			if src := k.Src[c]; src != "" {
+				pc.Cells[panel.JarColumns[c]] = expect.PanelCell{Source: src, Value: panel.CellValue(k, c)}
+			}
+		}
+		pj.Cookies = append(pj.Cookies, pc)
+	}
+	for _, d := range expect.JarAgreement(pj, jar) {
+		add("%s (lines %q)", d, v.Lines)
+	}
+	return out
 }
 
 // battery serves one vector into an emptied jar and compares the panel's
