@@ -532,7 +532,7 @@ func jarHas(a []string, v *View) (State, string) {
 			names[i] = c.Name
 		}
 		saw := "the jar has no cookie " + strconv.Quote(a[0]) + " (jar: " + orNone(strings.Join(names, ", ")) + ")"
-		if v.JarPartial {
+		if v.JarPartial && !v.sessionCookieShownAbsent(a[0]) {
 			return Undecided, saw + ", but it may hold one for another path"
 		}
 		return Fail, saw
@@ -563,10 +563,28 @@ func jarLacks(a []string, v *View) (State, string) {
 		return Fail, "the jar has " + describeJar(found[0])
 	}
 	saw := "the jar has no cookie " + strconv.Quote(a[0])
-	if v.JarPartial {
+	if v.JarPartial && !v.sessionCookieShownAbsent(a[0]) {
 		return Undecided, saw + " that the panel can see, but it may hold one for another path"
 	}
 	return Pass, saw
+}
+
+// sessionCookieShownAbsent reports whether name is the session cookie's
+// and the last request's Cookie header lacked it: then the jar lacks it,
+// partial or not. The server sets the session cookie at Path=/ only, which
+// covers every request, and the lab refuses the name for a cookie of the
+// learner's (server/lab.go): a session cookie in the jar is sent on every
+// request to the site.
+func (v *View) sessionCookieShownAbsent(name string) bool {
+	if v.Sees&SeesReceived == 0 || name != v.sessionCookie() {
+		return false
+	}
+	for _, p := range v.Received {
+		if p.Name == name {
+			return false
+		}
+	}
+	return true
 }
 
 // missingAttrs returns the attributes of a `jar has` line that c does not

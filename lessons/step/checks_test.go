@@ -167,6 +167,31 @@ func TestUndecided(t *testing.T) {
 			t.Errorf("partial jar: Decide(%q) = %v %q, want %v", line, d.State, d.Saw, want)
 		}
 	}
+	// The session cookie lives at Path=/ only, sent on every request: a
+	// last request without it shows that the jar lacks it, partial or
+	// not. Any other cookie may still be at a path that request missed.
+	v = alice()
+	v.Jar, v.JarPartial = []JarCookie{{Name: "theme", Value: "dark"}}, true
+	v.Received = []Pair{{Name: "theme", Value: "dark"}, {Name: "leftover", Value: "x"}}
+	for line, want := range map[string]State{
+		"jar lacks sessionid": Pass,
+		"jar has sessionid":   Fail,
+		"jar lacks lab_only":  Undecided,
+		"jar has lab_only":    Undecided,
+	} {
+		e, err := ParseExpectation(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := Decide(e, v); d.State != want {
+			t.Errorf("partial jar, no session cookie received: Decide(%q) = %v %q, want %v", line, d.State, d.Saw, want)
+		}
+	}
+	// Without the Cookie header the server received, it stays undecided.
+	v.Sees &^= SeesReceived
+	if d := Decide(Expectation{Raw: "jar lacks sessionid", Check: "jar lacks", Args: []string{"sessionid"}}, v); d.State != Undecided {
+		t.Errorf("partial jar, Cookie header unseen: jar lacks sessionid = %v %q, want undecided", d.State, d.Saw)
+	}
 }
 
 // TestSay: every check reads in both languages, with its arguments.

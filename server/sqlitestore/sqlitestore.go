@@ -105,16 +105,23 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// exec runs one write statement (atomic by itself) in turn with the
-// others, and returns how many rows it changed.
+// exec runs one write statement in turn with the others, and returns how
+// many rows it changed. It too runs in a transaction that takes the write
+// lock at BEGIN (write): a statement on its own reads first and asks for
+// the lock after, and in WAL mode, when another process wrote in between,
+// SQLite answers SQLITE_BUSY at once (a stale snapshot), without waiting
+// out the busy timeout.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	db.writeMu.Lock()
-	defer db.writeMu.Unlock()
-	res, err := db.execIn(ctx, nil, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := db.execIn(ctx, tx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // prepared returns query prepared, once per DB (database/sql prepares it
