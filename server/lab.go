@@ -192,7 +192,7 @@ func labCookie(v url.Values, sessionCookie string) (*http.Cookie, error) {
 // handleLabReset handles "POST /lab/reset": a clean slate. The session
 // ends (a logout, if logged in) and every cookie the request carried is
 // deleted (the lab switches with them: every defence is back on), except
-// the preference cookies when keep_prefs is on. The
+// the preference cookies (preferenceCookies) when keep_prefs is on. The
 // browser never tells the server a cookie's path, so each is deleted at
 // every path a cookie of the site may have (contract.CookiePaths).
 func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) http.Handler {
@@ -202,7 +202,7 @@ func handleLabReset(a *auth.Auth, sessionCookie string, attackers *attackers) ht
 		keepPrefs := r.PostForm.Get("keep_prefs") != ""
 		seen := map[string]bool{sessionCookie: true}
 		for _, c := range cookiesOf(r) {
-			if seen[c.Name] || keepPrefs && (c.Name == "lang" || c.Name == "theme") {
+			if seen[c.Name] || keepPrefs && slices.Contains(preferenceCookies, c.Name) {
 				continue
 			}
 			seen[c.Name] = true

@@ -17,9 +17,14 @@ func TestLabReset(t *testing.T) {
 			b := lab.browser()
 			b.post("/login", url.Values{"username": {"alice"}, "password": {"wonderland"}})
 			b.post("/lab/cookie", url.Values{"name": {"flavour"}, "value": {"chocolate"}})
-			b.post("/prefs", url.Values{"lang": {"ko"}})
-			if b.state().User == nil || b.cookie("flavour") == "" || b.cookie("lang") != "ko" {
-				t.Fatal("setup: not logged in with flavour and lang")
+			b.post("/prefs", url.Values{"lang": {"ko"}, "theme": {"dark"}})
+			// The welcome notice's own button: "don't show this today".
+			b.post("/lab/cookie", url.Values{"name": {"hide_notice"}, "value": {"1"}, "max_age": {"86400"}})
+			if b.state().User == nil || b.cookie("flavour") == "" || b.cookie("lang") != "ko" || b.cookie("theme") != "dark" || b.cookie("hide_notice") != "1" {
+				t.Fatal("setup: not logged in with flavour, lang, theme and hide_notice")
+			}
+			if strings.Contains(b.get("/").body, "data-notice") {
+				t.Fatal("setup: the notice shows although it was dismissed")
 			}
 			form := url.Values{"next": {"/lessons/sessions?step=1"}}
 			if keep {
@@ -45,10 +50,42 @@ func TestLabReset(t *testing.T) {
 			if b.cookie("flavour") != "" {
 				t.Error("flavour survived the reset")
 			}
-			if got := b.cookie("lang"); (got == "ko") != keep {
-				t.Errorf("lang = %q after a reset with keep_prefs=%v", got, keep)
+			// keep_prefs keeps every preference cookie, the notice's
+			// included (the reset form says which), and nothing else.
+			for name, want := range map[string]string{"lang": "ko", "theme": "dark", "hide_notice": "1"} {
+				if got := b.cookie(name); (got == want) != keep {
+					t.Errorf("%s = %q after a reset with keep_prefs=%v", name, got, keep)
+				}
+				deleted := slices.Contains(lines, name+"=; Path=/; Max-Age=0")
+				if deleted == keep {
+					t.Errorf("keep_prefs=%v: %s deleted = %v (Set-Cookie lines %q)", keep, name, deleted, lines)
+				}
+			}
+			if shown := strings.Contains(b.get("/").body, "data-notice"); shown == keep {
+				t.Errorf("keep_prefs=%v: the welcome notice shows = %v after the reset", keep, shown)
 			}
 		})
+	}
+}
+
+// TestResetFormNamesTheKeptCookies: the reset form under the panel names,
+// in both languages, every cookie its keep_prefs box keeps.
+func TestResetFormNamesTheKeptCookies(t *testing.T) {
+	lab := newTestLab(t)
+	for _, lang := range []string{"en", "ko"} {
+		b := lab.browser()
+		b.post("/prefs", url.Values{"lang": {lang}})
+		body := b.get("/").body
+		_, form, ok := strings.Cut(body, `action="/lab/reset"`)
+		form, _, _ = strings.Cut(form, "</form>")
+		if !ok || !strings.Contains(form, `name="keep_prefs"`) {
+			t.Fatalf("%s: no reset form with keep_prefs on /", lang)
+		}
+		for _, name := range preferenceCookies {
+			if !strings.Contains(form, name) {
+				t.Errorf("%s: the reset form does not name %s, which keep_prefs keeps:\n%s", lang, name, form)
+			}
+		}
 	}
 }
 

@@ -48,6 +48,21 @@ func handleIndex(s *site, cat *lessons.Catalog) http.Handler {
 	})
 }
 
+// handleLessonList handles "GET /lessons" and "GET /lessons/": the list of
+// lessons is the index, and a learner who guesses it from a lesson's
+// address (/lessons/SLUG) lands there rather than on a 404. Permanent,
+// query kept, like the redirect to a clean path.
+func handleLessonList() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		to := "/"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Location", to)
+		w.WriteHeader(http.StatusMovedPermanently)
+	})
+}
+
 // handleLesson handles "GET /lessons/{slug}"; ?step=N is the current
 // step. The article comes pre-rendered (lessonpage.go).
 func handleLesson(s *site, cat *lessons.Catalog, pages *lessonPages) http.Handler {

@@ -34,6 +34,11 @@ func resolvePrefs(r *http.Request, cookies []*http.Cookie) prefs {
 	return p
 }
 
+// preferenceCookies hold the visitor's choices rather than lab state: the
+// language, the theme, and the welcome notice's "don't show this today". A
+// Reset with keep_prefs keeps them (handleLabReset), as its form says.
+var preferenceCookies = []string{"lang", "theme", "hide_notice"}
+
 func validLang(v string) bool  { return v == "en" || v == "ko" }
 func validTheme(v string) bool { return v == "light" || v == "dark" }
 

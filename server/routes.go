@@ -122,6 +122,8 @@ func (s *Server) router() *mux.Router {
 	r.Handle("/lessons/{slug}", handleLesson(site, s.lessons, s.pages)).Methods(get...)
 	r.Handle("/api/state", handleState(site.log, s.sessions, s.echoes, s.clientOf, site.now)).Methods(get...)
 	r.Handle("/", handleIndex(site, s.lessons)).Methods(get...)
+	r.Handle("/lessons", handleLessonList()).Methods(get...)
+	r.Handle("/lessons/", handleLessonList()).Methods(get...)
 	r.Handle("/login", handleLoginForm(site)).Methods(get...)
 	r.Handle("/login", handleLogin(site, a)).Methods(http.MethodPost)
 	r.Handle("/signup", handleSignupForm(site)).Methods(get...)

@@ -51,3 +51,42 @@ func TestOutsideSession(t *testing.T) {
 		})
 	}
 }
+
+// TestLessonListRedirects: /lessons, the address a learner guesses from a
+// lesson's (/lessons/SLUG), is the index's, permanently; a missing lesson
+// is still a 404, and POST is not a page.
+func TestLessonListRedirects(t *testing.T) {
+	lab := newTestLab(t)
+	b := lab.browser()
+	tests := []struct {
+		name, method, target string
+		status               int
+		location             string
+	}{
+		{"the list", http.MethodGet, "/lessons", http.StatusMovedPermanently, "/"},
+		{"with a trailing slash", http.MethodGet, "/lessons/", http.StatusMovedPermanently, "/"},
+		{"HEAD", http.MethodHead, "/lessons", http.StatusMovedPermanently, "/"},
+		{"query kept", http.MethodGet, "/lessons?lang=ko", http.StatusMovedPermanently, "/?lang=ko"},
+		{"no such lesson", http.MethodGet, "/lessons/no-such-lesson", http.StatusNotFound, ""},
+		{"POST", http.MethodPost, "/lessons", http.StatusMethodNotAllowed, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, lab.srv.URL+tt.target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			res := b.do(req)
+			if res.StatusCode != tt.status {
+				t.Fatalf("%s %s: %d, want %d", tt.method, tt.target, res.StatusCode, tt.status)
+			}
+			if got := res.Header.Get("Location"); got != tt.location {
+				t.Errorf("Location %q, want %q", got, tt.location)
+			}
+		})
+	}
+	if res := b.get("/"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET / (where /lessons leads): %d", res.StatusCode)
+	}
+}

@@ -85,12 +85,34 @@ func CheckNamed(words string) *Check {
 // Checks lists every check, in the order lessons/README.md shows them.
 var Checks = []Check{
 	{
-		Words: "js-cookie has", Syntax: "js-cookie has NAME", Parse: oneCookieName, Needs: SeesScript,
-		Doc: "`document.cookie` includes NAME",
-		Say: say("a script can read the cookie {0}", "스크립트가 읽을 수 있는 쿠키: {0}"),
+		Words: "js-cookie has", Syntax: "js-cookie has NAME[=VALUE]", Parse: cookieNameValue, Needs: SeesScript,
+		Doc: "`document.cookie` includes NAME (with VALUE; a VALUE ending in `*` is its beginning: `signed_note=xello:*`, a value a step changed whose end it cannot know)",
+		Say: func(a []string) Text {
+			if len(a) > 1 {
+				v := valueWords(a[1])
+				return Text{"a script can read the cookie " + a[0] + " = " + v, "스크립트가 읽을 수 있는 쿠키: " + a[0] + " = " + v}
+			}
+			return Text{"a script can read the cookie " + a[0], "스크립트가 읽을 수 있는 쿠키: " + a[0]}
+		},
 		Holds: func(a []string, v *View) (State, string) {
-			has := hasPair(v.Script, a[0])
-			return is(has), "document.cookie " + hasWord(has) + " " + strconv.Quote(a[0]) + " (names: " + pairNames(v.Script) + ")"
+			if len(a) == 1 {
+				has := hasPair(v.Script, a[0])
+				return is(has), "document.cookie " + hasWord(has) + " " + strconv.Quote(a[0]) + " (names: " + pairNames(v.Script) + ")"
+			}
+			var values []string
+			for _, p := range v.Script {
+				if p.Name != a[0] {
+					continue
+				}
+				if valueMatches(p.Value, a[1]) {
+					return Pass, "document.cookie has " + a[0] + "=" + short(p.Value)
+				}
+				values = append(values, short(p.Value))
+			}
+			if values == nil {
+				return Fail, "document.cookie has no " + strconv.Quote(a[0]) + " (names: " + pairNames(v.Script) + ")"
+			}
+			return Fail, "document.cookie has " + a[0] + "=" + strings.Join(values, ", ") + ", not " + a[1]
 		},
 	},
 	{
@@ -324,6 +346,41 @@ func oneCookieName(w []string) ([]string, error) {
 		return nil, errors.New("bad cookie name " + strconv.Quote(w[0]))
 	}
 	return w, nil
+}
+
+// cookieNameValue reads NAME or NAME=VALUE (VALUE not empty).
+func cookieNameValue(w []string) ([]string, error) {
+	if len(w) != 1 {
+		return nil, errors.New("want one cookie name, or NAME=VALUE")
+	}
+	name, value, hasValue := strings.Cut(w[0], "=")
+	if !contract.ValidCookieName(name) {
+		return nil, errors.New("bad cookie name " + strconv.Quote(name))
+	}
+	if !hasValue {
+		return []string{name}, nil
+	}
+	if value == "" || value == "*" {
+		return nil, errors.New("want a VALUE after " + strconv.Quote(name+"="))
+	}
+	return []string{name, value}, nil
+}
+
+// valueMatches reports whether a cookie's value is want, or begins with
+// want's text before a final "*".
+func valueMatches(got, want string) bool {
+	if prefix, ok := strings.CutSuffix(want, "*"); ok {
+		return strings.HasPrefix(got, prefix)
+	}
+	return got == want
+}
+
+// valueWords is a VALUE for the learner: a final "*" reads "…".
+func valueWords(want string) string {
+	if prefix, ok := strings.CutSuffix(want, "*"); ok {
+		return prefix + "…"
+	}
+	return want
 }
 
 func oneUsername(w []string) ([]string, error) {

@@ -47,6 +47,12 @@ func TestChecks(t *testing.T) {
 	}{
 		{"js-cookie has theme", alice, Pass, `document.cookie has "theme"`},
 		{"js-cookie has sessionid", alice, Fail, `document.cookie has no "sessionid" (names: theme)`},
+		{"js-cookie has theme=dark", alice, Pass, "document.cookie has theme=dark"},
+		{"js-cookie has theme=da*", alice, Pass, ""},
+		{"js-cookie has theme=light", alice, Fail, "document.cookie has theme=dark, not light"},
+		{"js-cookie has theme=darker*", alice, Fail, ""},
+		{"js-cookie has theme=dar", alice, Fail, ""},
+		{"js-cookie has sessionid=signed", alice, Fail, `document.cookie has no "sessionid" (names: theme)`},
 		{"js-cookie lacks sessionid", alice, Pass, ""},
 		{"js-cookie lacks theme", alice, Fail, ""},
 		{"server-cookie has sessionid", alice, Pass, ""},

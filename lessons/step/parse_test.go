@@ -14,6 +14,7 @@ func TestParseExpectation(t *testing.T) {
 		want Expectation
 	}{
 		{"js-cookie has", "js-cookie has flavour", Expectation{Raw: "js-cookie has flavour", Check: "js-cookie has", Args: []string{"flavour"}}},
+		{"js-cookie has a value", "js-cookie has signed_note=xello:*", Expectation{Raw: "js-cookie has signed_note=xello:*", Check: "js-cookie has", Args: []string{"signed_note", "xello:*"}}},
 		{"js-cookie lacks", "js-cookie lacks sessionid", Expectation{Raw: "js-cookie lacks sessionid", Check: "js-cookie lacks", Args: []string{"sessionid"}}},
 		{"server-cookie has", "server-cookie has sessionid", Expectation{Raw: "server-cookie has sessionid", Check: "server-cookie has", Args: []string{"sessionid"}}},
 		{"extra spaces collapse", "  server-cookie   lacks  x ", Expectation{Raw: "server-cookie lacks x", Check: "server-cookie lacks", Args: []string{"x"}}},
@@ -67,6 +68,9 @@ func TestParseExpectationErrors(t *testing.T) {
 		{"missing name", "js-cookie has", "want one cookie name"},
 		{"two names", "js-cookie has a b", "want one cookie name"},
 		{"bad cookie name", "jar lacks a;b", `bad cookie name "a;b"`},
+		{"empty value", "js-cookie has a=", `want a VALUE after "a="`},
+		{"only a star", "js-cookie has a=*", `want a VALUE after "a="`},
+		{"bad name before a value", "js-cookie has a;b=1", `bad cookie name "a;b"`},
 		{"unknown jar attribute", "jar has x httpOnlyy", `unknown cookie attribute "httpOnlyy"`},
 		{"bad samesite", "jar has x samesite=lazy", `bad SameSite value "lazy"`},
 		{"bad path", "jar has x path=lab", `bad cookie path "lab"`},
