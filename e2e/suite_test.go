@@ -112,7 +112,7 @@ func setup() {
 		setupErr = err
 		return
 	}
-	tabs := 3
+	tabs := 4 // a tab keeps about a third of a core busy: four and the other packages fill two cores
 	if n, err := strconv.Atoi(os.Getenv("E2E_TABS")); err == nil && n > 0 {
 		tabs = n
 	}
