@@ -114,6 +114,10 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 		return v, fails, err
 	}
 	fails = append(fails, check(v, st.Expect)...)
+	if kind.Drive == step.DriveInPage && v.Page.Panel.Present && !slices.ContainsFunc(v.Page.Panel.Exchange.Items,
+		func(x expect.PanelExchangeItem) bool { return pathOf(x.Path) == pathOf(st.Action.Path) }) {
+		fails = append(fails, fmt.Sprintf("(the panel's exchange shows the step's request): no GET %s among %+v", st.Action.Path, v.Page.Panel.Exchange.Items))
+	}
 	for _, d := range expect.MarkAgreement(v, st.N) {
 		fails = append(fails, "(the panel's marks agree with the browser): "+d)
 	}

@@ -47,7 +47,7 @@ func loggedIn() View {
 		Step: 3,
 		Page: &Page{
 			URL: "/lessons/login?step=3", HasUser: true, User: "alice", DocumentCookie: "theme=dark",
-			Text:  "Hello, Alice Log out Step 3 Log in as alice",
+			Text: "Hello, Alice Log out Step 3 Log in as alice",
 			Steps: []PageStep{{N: 3, Title: "Log in", Kind: "fetch", Result: "GET /lab/request HTTP/1.1 Cookie: theme=dark; sessionid=…",
 				Shown: "GET /lab/request HTTP/1.1 Cookie: theme=dark; sessionid=…"}},
 			Panel: Panel{
