@@ -584,8 +584,9 @@ func (p *app) checkAway(m *panel.Model, a *panel.Away) {
 // readPage reads what the learner sees outside the panel: the address,
 // the header's greeting, the step's result, and (only when a check reads
 // it) the visible text `page shows` reads: on the lesson page, the step's
-// result area (step.StepShows); elsewhere (cur is null), the page's; never
-// inside step.TextSkip.
+// result area and the header's greeting (step.StepShows,
+// step.GreetingShows); elsewhere (cur is null), the page's; never inside
+// step.TextSkip.
 func readPage(cur js.Value, lines []string) step.Page {
 	loc := global.Get("location")
 	pg := step.Page{URL: loc.Get("pathname").String() + loc.Get("search").String()}
@@ -601,6 +602,9 @@ func readPage(cur js.Value, lines []string) step.Page {
 		list := cur.Call("querySelectorAll", step.StepShows)
 		for i := 0; i < list.Length(); i++ {
 			roots = append(roots, list.Index(i))
+		}
+		if g := document.Call("querySelector", step.GreetingShows); g.Truthy() {
+			roots = append(roots, g)
 		}
 	}
 	needText := false

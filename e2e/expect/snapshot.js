@@ -22,7 +22,7 @@
   // Visible text under root, without the panel's and without the lists of
   // checks (which hold the expectations' own words): every text node that
   // is rendered, joined with spaces so that neighbouring elements do not
-  // run together. The selectors are lessons/step's StepShows and TextSkip.
+  // run together. The selectors are lessons/step's StepShows, GreetingShows and TextSkip.
   const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
   const visibleText = (root) => {
     const parts = [];
@@ -74,7 +74,7 @@
         title: squash(title),
         kind: action ? attr(action, "data-action") : "",
         result: result ? squash(result.textContent) : "",
-        shown: squash(all(el, "__STEP_SHOWS__").map(visibleText).join(" ")),
+        shown: squash(all(el, "__STEP_SHOWS__").concat([document.querySelector("__GREETING_SHOWS__")].filter(Boolean)).map(visibleText).join(" ")),
         checks: checksOf(el.querySelector("[data-checks]")),
         when: text(el.querySelector("[data-checks] [data-checks-when]")),
       };

@@ -25,7 +25,8 @@ import (
 
 // SnapshotJS evaluates, in the page, to a JSON string that decodes into
 // Page. It reads the page's text with package step's selectors.
-var SnapshotJS = strings.NewReplacer("__TEXT_SKIP__", step.TextSkip, "__STEP_SHOWS__", step.StepShows).Replace(snapshotSrc)
+var SnapshotJS = strings.NewReplacer("__TEXT_SKIP__", step.TextSkip, "__STEP_SHOWS__", step.StepShows,
+	"__GREETING_SHOWS__", step.GreetingShows).Replace(snapshotSrc)
 
 //go:embed snapshot.js
 var snapshotSrc string
@@ -74,7 +75,7 @@ type PageStep struct {
 	Title  string      `json:"title"`
 	Kind   string      `json:"kind"`   // its [data-action]
 	Result string      `json:"result"` // its [data-result] text
-	Shown  string      `json:"shown"`  // the visible text of its result area (step.StepShows): what `page shows` reads here
+	Shown  string      `json:"shown"`  // the visible text of its result area and the header's greeting (step.StepShows, step.GreetingShows): what `page shows` reads here
 	Checks []PageCheck `json:"checks"` // its list of checks, as the panel marked them
 	When   string      `json:"when"`   // its [data-checks-when] line: not done yet, or where the checks were seen
 }

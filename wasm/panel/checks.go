@@ -140,9 +140,9 @@ const KeyAway = "cookielab.away"
 // a post whose answer is a page): its checks are about the page it lands
 // on, so that page decides them, as the browser suite does.
 type Away struct {
-	Lesson, Title, Lang, SessionCookie string
-	Step                               int
-	Expect, Says                       []string // the step's data-expect lines and their words
+	Lesson, Title, SessionCookie string
+	Step                         int
+	Expect, Says                 []string // the step's data-expect lines and their words
 	// Skip counts the pages the action passes before the one that answers
 	// (a press step's page with the button to press).
 	Skip int
@@ -161,7 +161,7 @@ func DecodeAway(v Value) *Away {
 	if v.Kind() != Object || str(v, "lesson") == "" {
 		return nil
 	}
-	a := &Away{Lesson: str(v, "lesson"), Title: str(v, "title"), Lang: str(v, "lang"), SessionCookie: str(v, "sessionCookie"),
+	a := &Away{Lesson: str(v, "lesson"), Title: str(v, "title"), SessionCookie: str(v, "sessionCookie"),
 		Step: int(num(v, "step")), Expect: DecodeStrings(v.Get("expect")), Says: DecodeStrings(v.Get("says")), Skip: int(num(v, "skip"))}
 	if s := v.Get("seen"); s.Kind() == Object {
 		a.Seen = &Seen{URL: str(s, "url"), OK: boolean(s, "ok")}
