@@ -73,6 +73,16 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 		l.prev = v.Now()
 		t.Logf("%s %q (%s): %d checks passed in %v", label, st.Title, st.Action, len(st.Expect), time.Since(began).Round(time.Millisecond))
 	}
+	// Every step done as told: the lesson is finished.
+	ctx, cancel := l.tab.Step(stepTimeout)
+	defer cancel()
+	left, err := l.unfinished(ctx, lesson.Slug, text.Steps)
+	if err == nil && len(left) > 0 {
+		err = fmt.Errorf("%s: every step was done, yet the progress does not count steps %v as done", lesson.Slug, left)
+	}
+	if err != nil {
+		return first, &stepError{lines: []string{err.Error()}, artifacts: l.saveFailure("progress-"+text.Lang, nil, []string{err.Error()})}
+	}
 	return first, nil
 }
 
@@ -104,6 +114,10 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 		return v, fails, err
 	}
 	fails = append(fails, check(v, st.Expect)...)
+	if kind.Drive == step.DriveInPage && v.Page.Panel.Present && !slices.ContainsFunc(v.Page.Panel.Exchange.Items,
+		func(x expect.PanelExchangeItem) bool { return pathOf(x.Path) == pathOf(st.Action.Path) }) {
+		fails = append(fails, fmt.Sprintf("(the panel's exchange shows the step's request): no GET %s among %+v", st.Action.Path, v.Page.Panel.Exchange.Items))
+	}
 	for _, d := range expect.MarkAgreement(v, st.N) {
 		fails = append(fails, "(the panel's marks agree with the browser): "+d)
 	}
@@ -111,7 +125,58 @@ func (l *learner) step(slug, lang string, st lessons.Step, actionMark *int) (exp
 	if v.Browser != nil {
 		doc = v.Browser.URL
 	}
-	return v, append(fails, l.newErrors(doc)...), nil
+	fails = append(fails, l.newErrors(doc)...)
+	// The action led away from the lesson and its checks were shown
+	// there: the learner goes back by the page's link, and the lesson
+	// shows the same marks for the step.
+	if _, on := v.Page.Step(st.N); !on && v.Page.Away != nil && v.Page.Away.N == st.N {
+		back, err := l.backToStep(ctx, st.N)
+		if err != nil {
+			return v, append(fails, "(back to the lesson): "+err.Error()), nil
+		}
+		for _, d := range expect.SeenAgreement(*v.Page.Away, back) {
+			fails = append(fails, "(the lesson keeps the marks of the page the step led to): "+d)
+		}
+	}
+	return v, fails, nil
+}
+
+// backToStep follows the page's "← Back to the lesson" link and returns
+// step n as the lesson page then draws it.
+func (l *learner) backToStep(ctx context.Context, n int) (expect.PageStep, error) {
+	if err := l.click(ctx, "[data-back-to-step]:not([hidden]) a", n, nil); err != nil {
+		return expect.PageStep{}, err
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expect.SnapshotJS))
+	if err != nil {
+		return expect.PageStep{}, fmt.Errorf("read the page: %w", err)
+	}
+	p, err := expect.ParsePage(raw)
+	if err != nil {
+		return expect.PageStep{}, err
+	}
+	s, ok := p.Step(n)
+	if !ok {
+		return s, fmt.Errorf("the way back led to %s, which has no step %d", p.URL, n)
+	}
+	return s, nil
+}
+
+// unfinished returns the steps of the lesson that this browser's progress
+// (lesson.js, in localStorage) does not count as done: after a walk that
+// did every step, none.
+func (l *learner) unfinished(ctx context.Context, slug string, steps []lessons.Step) ([]int, error) {
+	var done []int
+	if err := l.tab.Eval(ctx, fmt.Sprintf(`JSON.stringify((JSON.parse(localStorage.getItem("cookielab.progress") || "{}") || {})[%q] || [])`, slug), &done); err != nil {
+		return nil, fmt.Errorf("read the progress: %w", err)
+	}
+	var out []int
+	for _, st := range steps {
+		if !slices.Contains(done, st.N) {
+			out = append(out, st.N)
+		}
+	}
+	return out, nil
 }
 
 // goToStep makes step n of the lesson the one on screen: nothing to do when

@@ -45,6 +45,7 @@ type app struct {
 	renders   int
 	redirects int    // redirects followed before this page
 	announced string // the last cookielab:checked sent: lesson/step/ok
+	awayLook  bool   // this page (off a lesson) had its one look at the step away (panel.Away)
 
 	kick      chan struct{} // refresh (page restored from the back-forward cache)
 	nonces    chan string   // refresh collecting an echo (cookielab:refresh)
@@ -471,12 +472,21 @@ func markStep(el js.Value) {
 }
 
 // check decides the expectations of the lesson step on screen (its
-// data-expect) with package step's code, marks each li[data-check] of its
-// list pass, fail or undecided with ✓, ✗ or ?, and once the step has run
-// announces the verdict (panel.CheckedEvent) when it differs from the last.
+// data-expect) with package step's code and marks each li[data-check] of
+// its list pass, fail or undecided with ✓, ✗ or ?; a step whose action has
+// not run shows them pending (·), and a step whose action left the lesson
+// page shows what the page it landed on decided (panel.Away). Once the
+// step has run it announces the verdict (panel.CheckedEvent) when it
+// differs from the last. Off a lesson page, checkAway decides the step
+// whose action led here.
 func (p *app) check(m *panel.Model) {
 	art := document.Call("querySelector", "article[data-lesson]")
-	if !art.Truthy() || m.Step.Lesson == "" {
+	away := panel.DecodeAway(parseJSON(sessionStorage.get(panel.KeyAway)))
+	if !art.Truthy() {
+		p.checkAway(m, away)
+		return
+	}
+	if m.Step.Lesson == "" {
 		return
 	}
 	cur := art.Call("querySelector", `[data-step="`+strconv.Itoa(m.Step.N)+`"]`)
@@ -484,8 +494,40 @@ func (p *app) check(m *panel.Model) {
 		return
 	}
 	lines := panel.DecodeStrings(parseJSON(attr(cur, "data-expect")))
-	results, ok := panel.DecideChecks(lines, m.CheckView(readPage(cur, lines), attr(art, "data-session-cookie")))
-	items := cur.Call("querySelectorAll", "[data-checks] li[data-check]")
+	var results []panel.CheckResult
+	ok, when := false, ""
+	seen := away.SeenFor(m.Step)
+	switch {
+	case seen != nil && len(seen.Results) == len(lines):
+		results, ok, when = seen.Results, seen.OK, panel.L(p.lang, "checks.seen", "path", seen.URL)
+	case !m.Settled():
+		markChecks(cur.Call("querySelector", "[data-checks]"), panel.PendingChecks(len(lines)), panel.L(p.lang, "checks.pending"))
+		return // nothing to announce before the action ran
+	default:
+		results, ok = panel.DecideChecks(lines, m.CheckView(readPage(cur, lines), attr(art, "data-session-cookie")))
+	}
+	markChecks(cur.Call("querySelector", "[data-checks]"), results, when)
+	p.announce(m.Step.Lesson, m.Step.N, ok)
+}
+
+// announce dispatches panel.CheckedEvent for a step's verdict when it
+// differs from the last one sent.
+func (p *app) announce(lesson string, n int, ok bool) {
+	if key := lesson + "/" + strconv.Itoa(n) + "/" + strconv.FormatBool(ok); key != p.announced {
+		p.announced = key
+		detail := map[string]any{"lesson": lesson, "step": n, "ok": ok}
+		document.Call("dispatchEvent", global.Get("CustomEvent").New(panel.CheckedEvent, map[string]any{"detail": detail}))
+	}
+}
+
+// markChecks writes results on the li[data-check] of a list of checks
+// (section, a [data-checks] element) and when (pending, or where they
+// were seen) in its [data-checks-when] line.
+func markChecks(section js.Value, results []panel.CheckResult, when string) {
+	if !section.Truthy() {
+		return
+	}
+	items := section.Call("querySelectorAll", "li[data-check]")
 	for i := 0; i < items.Length(); i++ {
 		li := items.Index(i)
 		n, err := strconv.Atoi(attr(li, "data-check"))
@@ -498,27 +540,72 @@ func (p *app) check(m *panel.Model) {
 			mark.Set("textContent", results[n].Mark)
 		}
 	}
-	if !m.Settled() {
+	if w := section.Call("querySelector", "[data-checks-when]"); w.Truthy() {
+		w.Set("textContent", when)
+		w.Set("hidden", when == "")
+	}
+}
+
+// checkAway decides, on the first page a step's action landed on off the
+// lesson, that step's checks, as the browser suite does there: the
+// address is this page's, `page shows` reads this page. It announces them
+// with the verdicts (panel.CheckedEvent's detail has url, results and the
+// words to show them with): lesson.js shows them by the way back to the
+// lesson, records the progress and keeps them in KeyAway for the lesson
+// page. A later page decides nothing; a page on the way (a press step's
+// page with its button) passes the look on.
+func (p *app) checkAway(m *panel.Model, a *panel.Away) {
+	if p.awayLook || a == nil || a.Seen != nil {
 		return
 	}
-	if key := m.Step.Lesson + "/" + strconv.Itoa(m.Step.N) + "/" + strconv.FormatBool(ok); key != p.announced {
-		p.announced = key
-		detail := map[string]any{"lesson": m.Step.Lesson, "step": m.Step.N, "ok": ok}
-		document.Call("dispatchEvent", global.Get("CustomEvent").New(panel.CheckedEvent, map[string]any{"detail": detail}))
+	p.awayLook = true
+	if a.Skip > 0 {
+		o := jsonAPI.Call("parse", sessionStorage.get(panel.KeyAway))
+		o.Set("skip", a.Skip-1)
+		sessionStorage.set(panel.KeyAway, jsonAPI.Call("stringify", o).String())
+		return
 	}
+	if !a.DecidesHere(m.Mark) {
+		return
+	}
+	results, ok := panel.DecideChecks(a.Expect, m.CheckView(readPage(js.Null(), a.Expect), a.SessionCookie))
+	rs := make([]any, len(results))
+	for i, r := range results {
+		rs[i] = map[string]any{"state": r.State, "mark": r.Mark, "saw": r.Saw}
+	}
+	loc := global.Get("location")
+	url := loc.Get("pathname").String() + loc.Get("search").String()
+	detail := map[string]any{"lesson": a.Lesson, "step": a.Step, "ok": ok, "url": url, "results": rs,
+		"head": panel.L(p.lang, "checks.away", "title", a.Title), "when": panel.L(p.lang, "checks.here")}
+	p.announced = a.Lesson + "/" + strconv.Itoa(a.Step) + "/" + strconv.FormatBool(ok)
+	document.Call("dispatchEvent", global.Get("CustomEvent").New(panel.CheckedEvent, map[string]any{"detail": detail}))
 }
 
 // readPage reads what the learner sees outside the panel: the address,
 // the header's greeting, the step's result, and (only when a check reads
-// it) the visible text outside #panel and the lists of checks.
+// it) the visible text `page shows` reads: on the lesson page, the step's
+// result area and the header's greeting (step.StepShows,
+// step.GreetingShows); elsewhere (cur is null), the page's; never inside
+// step.TextSkip.
 func readPage(cur js.Value, lines []string) step.Page {
 	loc := global.Get("location")
 	pg := step.Page{URL: loc.Get("pathname").String() + loc.Get("search").String()}
 	if g := document.Call("querySelector", "header [data-user]"); g.Truthy() {
 		pg.Greets, pg.Greeting = true, attr(g, "data-user")
 	}
-	if r := cur.Call("querySelector", "[data-result]"); r.Truthy() {
-		pg.Result = r.Get("textContent").String()
+	roots := []js.Value{document.Get("body")}
+	if cur.Truthy() {
+		if r := cur.Call("querySelector", "[data-result]"); r.Truthy() {
+			pg.Result = r.Get("textContent").String()
+		}
+		roots = roots[:0]
+		list := cur.Call("querySelectorAll", step.StepShows)
+		for i := 0; i < list.Length(); i++ {
+			roots = append(roots, list.Index(i))
+		}
+		if g := document.Call("querySelector", step.GreetingShows); g.Truthy() {
+			roots = append(roots, g)
+		}
 	}
 	needText := false
 	for _, l := range lines {
@@ -528,16 +615,18 @@ func readPage(cur js.Value, lines []string) step.Page {
 		return pg
 	}
 	var parts []string
-	walker := document.Call("createTreeWalker", document.Get("body"), 4) // NodeFilter.SHOW_TEXT
-	for n := walker.Call("nextNode"); n.Truthy(); n = walker.Call("nextNode") {
-		el := n.Get("parentElement")
-		if !el.Truthy() || el.Call("closest", "#panel, [data-checks], script, style, noscript, template").Truthy() {
-			continue
+	for _, root := range roots {
+		walker := document.Call("createTreeWalker", root, 4) // NodeFilter.SHOW_TEXT
+		for n := walker.Call("nextNode"); n.Truthy(); n = walker.Call("nextNode") {
+			el := n.Get("parentElement")
+			if !el.Truthy() || el.Call("closest", step.TextSkip).Truthy() {
+				continue
+			}
+			if v := el.Get("checkVisibility"); v.Type() == js.TypeFunction && !el.Call("checkVisibility").Bool() {
+				continue
+			}
+			parts = append(parts, n.Get("nodeValue").String())
 		}
-		if v := el.Get("checkVisibility"); v.Type() == js.TypeFunction && !el.Call("checkVisibility").Bool() {
-			continue
-		}
-		parts = append(parts, n.Get("nodeValue").String())
 	}
 	pg.Text = step.Squash(strings.Join(parts, " "))
 	return pg

@@ -195,11 +195,13 @@ func PanelJarCookieView(c PanelJarCookie) step.JarCookie {
 	return j
 }
 
-// stepPage is the page part of a step.View.
+// stepPage is the page part of a step.View: on the lesson page, the text
+// `page shows` reads is the step's result area only (step.StepShows);
+// elsewhere, the page's.
 func (p *Page) stepPage(n int) step.Page {
 	sp := step.Page{URL: p.URL, Text: p.Text, Greets: p.HasUser, Greeting: p.User}
 	if s, ok := p.Step(n); ok {
-		sp.Result = s.Result
+		sp.Result, sp.Text = s.Result, s.Shown
 	}
 	return sp
 }
@@ -549,16 +551,23 @@ var markFor = map[step.State][2]string{step.Pass: {"pass", "✓"}, step.Fail: {"
 
 // MarkAgreement checks that the panel marked each check of step n's list
 // as the browser's own verdict decides it: the learner's ✓ and ✗ are the
-// suite's. Off the lesson page (the action led elsewhere) there are no
-// marks to check. Each string is one disagreement.
+// suite's. On the lesson page the marks are the step's; on a page the
+// step's action led to, the list the panel shows there (Page.Away), since
+// the checks are about that page. Each string is one disagreement.
 func MarkAgreement(v View, n int) []string {
-	s, ok := v.Page.Step(n)
-	if !ok {
-		return nil // the action led away from the lesson page: no marks here
+	var checks []PageCheck
+	if s, ok := v.Page.Step(n); ok {
+		checks = s.Checks
+	} else if a := v.Page.Away; a != nil && a.N == n {
+		checks = a.Checks
+	} else if !v.Page.Panel.Present {
+		return nil // a page without the panel: no marks anywhere
+	} else {
+		return []string{fmt.Sprintf("the page step %d led to (%s) shows no list of its checks", n, v.Page.URL)}
 	}
 	var out []string
 	bv := v.BrowserView()
-	for _, c := range s.Checks {
+	for _, c := range checks {
 		e, err := step.ParseExpectation(c.Raw)
 		if err != nil {
 			out = append(out, fmt.Sprintf("check %d %q: %v", c.N, c.Raw, err))
@@ -569,6 +578,25 @@ func MarkAgreement(v View, n int) []string {
 			out = append(out, fmt.Sprintf("%q: the panel marks it %s %q (it saw: %s) but the browser's verdict is %s (browser: %s)",
 				e.Raw, c.State, c.Mark, c.Saw, want[0], d.Saw))
 		}
+	}
+	return out
+}
+
+// SeenAgreement checks that, back on the lesson page, the step whose
+// action led away shows the marks decided where it landed (away), and
+// says where they were seen. Each string is one disagreement.
+func SeenAgreement(away AwayStep, back PageStep) []string {
+	var out []string
+	if len(back.Checks) != len(away.Checks) {
+		return []string{fmt.Sprintf("back on the lesson, step %d lists %d checks; the page it led to, %d", back.N, len(back.Checks), len(away.Checks))}
+	}
+	for i, c := range back.Checks {
+		if a := away.Checks[i]; c.State != a.State || c.Mark != a.Mark {
+			out = append(out, fmt.Sprintf("%q: back on the lesson marked %s %q, where the step led %s %q", c.Raw, c.State, c.Mark, a.State, a.Mark))
+		}
+	}
+	if back.When == "" {
+		out = append(out, fmt.Sprintf("back on the lesson, step %d does not say where its checks were seen", back.N))
 	}
 	return out
 }

@@ -47,8 +47,9 @@ func loggedIn() View {
 		Step: 3,
 		Page: &Page{
 			URL: "/lessons/login?step=3", HasUser: true, User: "alice", DocumentCookie: "theme=dark",
-			Text:  "Hello, Alice Log out Step 3 Log in as alice",
-			Steps: []PageStep{{N: 3, Title: "Log in", Kind: "fetch", Result: "GET /lab/request HTTP/1.1 Cookie: theme=dark; sessionid=…"}},
+			Text: "Hello, Alice Log out Step 3 Log in as alice",
+			Steps: []PageStep{{N: 3, Title: "Log in", Kind: "fetch", Result: "GET /lab/request HTTP/1.1 Cookie: theme=dark; sessionid=…",
+				Shown: "GET /lab/request HTTP/1.1 Cookie: theme=dark; sessionid=…"}},
 			Panel: Panel{
 				Present:       true,
 				Ready:         "2",
@@ -178,7 +179,12 @@ func TestCheck(t *testing.T) {
 		{name: "user, header disagrees", view: loggedIn, line: "user alice", fails: true,
 			edit:   func(v *View) { v.Page.User = "" },
 			reason: "the header offers Log in; the server knows alice"},
-		{name: "page shows", view: loggedIn, line: "page shows Hello,  Alice"},
+		// On the lesson page, the step's result area; the lesson's own
+		// words (the step's title, the page around it) do not count.
+		{name: "page shows, in the step's result", view: loggedIn, line: "page shows HTTP/1.1  Cookie"},
+		{name: "page shows, the lesson's words", view: loggedIn, line: "page shows Log in as alice", fails: true, reason: `the page does not show "Log in as alice"`},
+		// On a page the action led to, that page.
+		{name: "page shows, away", view: loggedIn, line: "page shows Hello,  Alice", edit: func(v *View) { v.Page.Steps = nil }},
 		{name: "page shows, not there", view: loggedIn, line: "page shows bob", fails: true, reason: `the page does not show "bob"`},
 		{name: "result shows", view: loggedIn, line: "result shows Cookie: theme=dark"},
 		{name: "url with query", view: loggedIn, line: "url /lessons/login?step=3"},
@@ -323,8 +329,29 @@ func TestMarkAgreement(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], `"jar lacks sessionid": the panel marks it pass "✓"`) || !strings.Contains(got[0], "the browser's verdict is fail") {
 		t.Errorf("MarkAgreement = %q, want one disagreement, on jar lacks sessionid", got)
 	}
+	// A step whose action led away: the marks are those of the list the
+	// panel shows on the page it led to; a page without one disagrees.
+	if got := MarkAgreement(v, 9); len(got) != 1 || !strings.Contains(got[0], "shows no list of its checks") {
+		t.Errorf("a step not on the page, no list of its checks: %q", got)
+	}
+	v.Page.Away = &AwayStep{Lesson: "login", N: 9, Checks: []PageCheck{
+		{N: 0, Raw: "url /lessons/login?step=3", State: "pass", Mark: "✓"},
+		{N: 1, Raw: "user alice", State: "pending", Mark: "·"},
+	}}
+	if got := MarkAgreement(v, 9); len(got) != 1 || !strings.Contains(got[0], `"user alice": the panel marks it pending`) {
+		t.Errorf("the list on the page the step led to: %q", got)
+	}
+	back := PageStep{N: 9, Checks: []PageCheck{v.Page.Away.Checks[0], {N: 1, Raw: "user alice", State: "pass", Mark: "✓"}}}
+	if got := SeenAgreement(*v.Page.Away, back); len(got) != 2 {
+		t.Errorf("back on the lesson, one mark differs and no word of where: %q", got)
+	}
+	back.Checks[1], back.When = v.Page.Away.Checks[1], "seen on /me"
+	if got := SeenAgreement(*v.Page.Away, back); got != nil {
+		t.Errorf("back on the lesson, the same marks: %q", got)
+	}
+	v.Page.Away, v.Page.Panel.Present = nil, false
 	if got := MarkAgreement(v, 9); got != nil {
-		t.Errorf("a step not on the page: %q", got)
+		t.Errorf("a page without the panel: %q", got)
 	}
 	// A "?" where the browser decides is a disagreement, even on a
 	// partial jar: it keeps the learner from finishing the step. (A request

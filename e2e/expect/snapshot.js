@@ -19,24 +19,36 @@
   const sess = section("session");
   const setCookie = section("set-cookie");
 
-  // The page's visible text without the panel's and without the steps'
-  // lists of checks (which hold the expectations' own words): every text
-  // node that is rendered, joined with spaces so that neighbouring elements
-  // do not run together.
+  // Visible text under root, without the panel's and without the lists of
+  // checks (which hold the expectations' own words): every text node that
+  // is rendered, joined with spaces so that neighbouring elements do not
+  // run together. The selectors are lessons/step's StepShows, GreetingShows and TextSkip.
   const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0);
-  const parts = [];
-  if (document.body) {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+  const visibleText = (root) => {
+    const parts = [];
+    if (!root) return "";
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) =>
-        !n.parentElement ||
-        n.parentElement.closest("#panel, [data-checks], script, style, noscript, template") ||
-        !visible(n.parentElement)
+        !n.parentElement || n.parentElement.closest("__TEXT_SKIP__") || !visible(n.parentElement)
           ? NodeFilter.FILTER_REJECT
           : NodeFilter.FILTER_ACCEPT,
     });
     for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue);
-  }
-  const pageText = squash(parts.join(" "));
+    return squash(parts.join(" "));
+  };
+  const pageText = visibleText(document.body);
+
+  // A list of checks: a step's on the lesson page, or the one the panel
+  // shows on the page a step's action led to ([data-away-step]).
+  const checksOf = (list) =>
+    all(list, "li[data-check]").map((li) => ({
+      n: Number(attr(li, "data-check")),
+      state: attr(li, "data-state") ?? "",
+      mark: text(li.querySelector(".mark")),
+      raw: text(li.querySelector("code.raw")),
+      saw: attr(li, "data-saw") ?? "",
+    }));
+  const away = document.querySelector("[data-away-step]");
 
   const greeting = document.querySelector("header [data-user]");
   const main = document.querySelector("main") || document.body;
@@ -62,15 +74,20 @@
         title: squash(title),
         kind: action ? attr(action, "data-action") : "",
         result: result ? squash(result.textContent) : "",
-        checks: all(el, "[data-checks] li[data-check]").map((li) => ({
-          n: Number(attr(li, "data-check")),
-          state: attr(li, "data-state") ?? "",
-          mark: text(li.querySelector(".mark")),
-          raw: text(li.querySelector("code.raw")),
-          saw: attr(li, "data-saw") ?? "",
-        })),
+        shown: squash(all(el, "__STEP_SHOWS__").concat([document.querySelector("__GREETING_SHOWS__")].filter(Boolean)).map(visibleText).join(" ")),
+        checks: checksOf(el.querySelector("[data-checks]")),
+        when: text(el.querySelector("[data-checks] [data-checks-when]")),
       };
     }),
+    away: away
+      ? {
+          lesson: attr(away, "data-away-lesson") ?? "",
+          n: Number(attr(away, "data-away-step")),
+          title: text(away.querySelector("h3")),
+          when: text(away.querySelector("[data-checks-when]")),
+          checks: checksOf(away),
+        }
+      : null,
     panel: {
       present: !!panel,
       ready: attr(panel, "data-ready") ?? "",

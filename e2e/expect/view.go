@@ -13,18 +13,23 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 
 	"cookielab/e2e/browser"
+	"cookielab/lessons/step"
 	"cookielab/wasm/state"
 )
 
-// SnapshotJS evaluates, in the page, to a JSON string that decodes into Page.
-//
+// SnapshotJS evaluates, in the page, to a JSON string that decodes into
+// Page. It reads the page's text with package step's selectors.
+var SnapshotJS = strings.NewReplacer("__TEXT_SKIP__", step.TextSkip, "__STEP_SHOWS__", step.StepShows,
+	"__GREETING_SHOWS__", step.GreetingShows).Replace(snapshotSrc)
+
 //go:embed snapshot.js
-var SnapshotJS string
+var snapshotSrc string
 
 // Page is what the learner is shown, read from the DOM.
 type Page struct {
@@ -33,12 +38,25 @@ type Page struct {
 	Theme          string     `json:"theme"`
 	Title          string     `json:"title"`
 	Heading        string     `json:"heading"` // the main h1
-	Text           string     `json:"text"`    // the page outside the panel, spaces collapsed
+	Text           string     `json:"text"`    // the page's visible text outside the panel and the lists of checks
 	HasUser        bool       `json:"hasUser"` // the header has a greeting element
 	User           string     `json:"user"`    // its data-user: a username, "" when anonymous
 	DocumentCookie string     `json:"documentCookie"`
 	Steps          []PageStep `json:"steps"`
-	Panel          Panel      `json:"panel"`
+	// Away is the list of checks the panel shows off the lesson page, on
+	// the page a step's action led to; nil when there is none.
+	Away  *AwayStep `json:"away"`
+	Panel Panel     `json:"panel"`
+}
+
+// AwayStep is the [data-away-step] list: the checks of the step whose
+// action led to this page, decided here.
+type AwayStep struct {
+	Lesson string      `json:"lesson"`
+	N      int         `json:"n"`
+	Title  string      `json:"title"`
+	When   string      `json:"when"`
+	Checks []PageCheck `json:"checks"`
 }
 
 // Step returns the lesson step n as drawn on the page.
@@ -57,14 +75,16 @@ type PageStep struct {
 	Title  string      `json:"title"`
 	Kind   string      `json:"kind"`   // its [data-action]
 	Result string      `json:"result"` // its [data-result] text
+	Shown  string      `json:"shown"`  // the visible text of its result area and the header's greeting (step.StepShows, step.GreetingShows): what `page shows` reads here
 	Checks []PageCheck `json:"checks"` // its list of checks, as the panel marked them
+	When   string      `json:"when"`   // its [data-checks-when] line: not done yet, or where the checks were seen
 }
 
 // PageCheck is one li[data-check] of a step's list of checks.
 type PageCheck struct {
 	N     int    `json:"n"`
 	State string `json:"state"` // data-state: pending (not decided yet), pass, fail or undecided
-	Mark  string `json:"mark"`  // the visible mark: ✓, ✗ or ?
+	Mark  string `json:"mark"`  // the visible mark: ✓, ✗, ? or · (pending)
 	Saw   string `json:"saw"`   // data-saw: what the panel saw, in English
 	Raw   string `json:"raw"`   // the expectation as written (its code.raw)
 }

@@ -299,7 +299,7 @@ var Checks = []Check{
 	},
 	{
 		Words: "page shows", Syntax: "page shows TEXT", Parse: text, Needs: SeesPage,
-		Doc: "the page (outside the panel and the step's list of checks) shows TEXT; use words that are the same in both languages, such as a name or a number",
+		Doc: "the page shows TEXT: on the lesson page, the step's own result and the header's greeting; on a page the action led to, that page's visible text (outside the panel and the lists of checks); use words that are the same in both languages, such as a name or a number",
 		Say: say("the page shows “{0}”", "페이지에 보이는 글: “{0}”"),
 		Holds: func(a []string, v *View) (State, string) {
 			ok := strings.Contains(v.Page.Text, a[0])

@@ -115,10 +115,26 @@ type Session struct {
 // Event is one session event (the kinds and reasons of package contract).
 type Event struct{ Kind, Reason string }
 
+// What `page shows` reads, one definition for the panel and the browser
+// suite (both read the DOM with these selectors): on the lesson page, only
+// the visible text of the step's own result area (StepShows, inside the
+// step) and of the header's greeting (GreetingShows: a login in the step
+// changes it), in that order, so that the lesson's words (the step's
+// text, the intro, a diagram) never pass a check; on a page a step's
+// action led to, that page's visible text. Text
+// inside TextSkip is never read: the panel, the lists of checks (they hold
+// the expectations' own words), the way back to the lesson (it names the
+// step) and what is not text.
+const (
+	StepShows     = "[data-result]"
+	GreetingShows = "header [data-user]"
+	TextSkip      = "#panel, [data-checks], [data-back-to-step], script, style, noscript, template"
+)
+
 // Page is what the learner sees outside the panel.
 type Page struct {
 	URL      string // path and query
-	Text     string // visible text, spaces collapsed, without the step's list of checks
+	Text     string // visible text, spaces collapsed (see StepShows and TextSkip)
 	Greeting string // the header's data-user: a username, "" when it offers Log in
 	Greets   bool   // the header has a greeting element at all
 	Result   string // this step's result text

@@ -87,6 +87,22 @@ var (
 	verdictMark  = [...]string{step.Undecided: "?", step.Pass: "✓", step.Fail: "✗"}
 )
 
+// Pending is the state (and PendingMark the mark) of a check not decided
+// yet: its step has an action and the action has not run.
+const (
+	Pending     = "pending"
+	PendingMark = "·"
+)
+
+// PendingChecks is n checks not decided yet.
+func PendingChecks(n int) []CheckResult {
+	out := make([]CheckResult, n)
+	for i := range out {
+		out[i] = CheckResult{State: Pending, Mark: PendingMark}
+	}
+	return out
+}
+
 // CheckResult is one expectation's verdict as the page shows it.
 type CheckResult struct {
 	State, Mark, Saw string
@@ -112,3 +128,65 @@ func DecideChecks(lines []string, v *step.View) (out []CheckResult, ok bool) {
 // Settled reports whether the step on screen has run (its action, or a
 // read step shown), so its verdict may be announced (CheckedEvent).
 func (m *Model) Settled() bool { return m.StepRan && m.Step.Lesson != "" }
+
+// KeyAway is the sessionStorage key of the step whose action left the
+// lesson page (Away): lesson.js writes it when the action begins, the
+// first page the action lands on decides the step's checks and keeps the
+// verdicts in it, and the lesson page shows them when the learner comes
+// back.
+const KeyAway = "cookielab.away"
+
+// Away is a step whose action leaves the lesson page (visit, press, forge,
+// a post whose answer is a page): its checks are about the page it lands
+// on, so that page decides them, as the browser suite does.
+type Away struct {
+	Lesson, Title, SessionCookie string
+	Step                         int
+	Expect, Says                 []string // the step's data-expect lines and their words
+	// Skip counts the pages the action passes before the one that answers
+	// (a press step's page with the button to press).
+	Skip int
+	Seen *Seen // nil until a page decided
+}
+
+// Seen is what the page the action landed on decided.
+type Seen struct {
+	URL     string // that page's path and query
+	OK      bool
+	Results []CheckResult
+}
+
+// DecodeAway converts what lesson.js (and this page) kept; nil when none.
+func DecodeAway(v Value) *Away {
+	if v.Kind() != Object || str(v, "lesson") == "" {
+		return nil
+	}
+	a := &Away{Lesson: str(v, "lesson"), Title: str(v, "title"), SessionCookie: str(v, "sessionCookie"),
+		Step: int(num(v, "step")), Expect: DecodeStrings(v.Get("expect")), Says: DecodeStrings(v.Get("says")), Skip: int(num(v, "skip"))}
+	if s := v.Get("seen"); s.Kind() == Object {
+		a.Seen = &Seen{URL: str(s, "url"), OK: boolean(s, "ok")}
+		each(s.Get("results"), func(r Value) {
+			a.Seen.Results = append(a.Seen.Results, CheckResult{State: str(r, "state"), Mark: str(r, "mark"), Saw: str(r, "saw")})
+		})
+		if len(a.Seen.Results) != len(a.Expect) {
+			a.Seen = nil // not this step's verdicts: decide nothing from them
+		}
+	}
+	return a
+}
+
+// DecidesHere reports whether a page off the lesson decides a's checks:
+// none decided them yet, no page is left to pass, and the step's action
+// is the last one begun (mark), so the exchanges since the mark are its.
+func (a *Away) DecidesHere(mark *StepMark) bool {
+	return a != nil && a.Seen == nil && a.Skip <= 0 && mark != nil && mark.Lesson == a.Lesson && mark.Step == a.Step
+}
+
+// SeenFor returns the verdicts kept for the step on screen, if a page its
+// action landed on decided them.
+func (a *Away) SeenFor(s StepContext) *Seen {
+	if a == nil || a.Seen == nil || a.Lesson != s.Lesson || a.Step != s.N || s.Lesson == "" {
+		return nil
+	}
+	return a.Seen
+}

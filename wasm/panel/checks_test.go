@@ -54,3 +54,47 @@ func states(rs []CheckResult) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestAwayIsDecidedOnceWhereTheActionLands: the step lesson.js kept when
+// its action left the lesson page is decided by the first page that is
+// not on the way (a press step's page with the button), only for the
+// action last begun; its verdicts then belong to that step alone.
+func TestAwayIsDecidedOnceWhereTheActionLands(t *testing.T) {
+	a := DecodeAway(parseText(t, `{"lesson":"auth-system","step":4,"title":"4 Your record","lang":"en",
+		"expect":["url /me","page shows alice"],"says":["the address is /me","the page shows alice"],"skip":0}`))
+	if a == nil || a.Step != 4 || len(a.Expect) != 2 || a.Says[1] != "the page shows alice" {
+		t.Fatalf("decoded %+v", a)
+	}
+	mark := &StepMark{Lesson: "auth-system", Step: 4}
+	if !a.DecidesHere(mark) {
+		t.Error("the page the action landed on does not decide")
+	}
+	if a.DecidesHere(&StepMark{Lesson: "auth-system", Step: 3}) || a.DecidesHere(nil) {
+		t.Error("decides for an action that is not the last begun")
+	}
+	if (&Away{Lesson: "csrf", Step: 6, Skip: 1}).DecidesHere(&StepMark{Lesson: "csrf", Step: 6}) {
+		t.Error("the page with the button to press decides")
+	}
+	if a.SeenFor(StepContext{Lesson: "auth-system", N: 4}) != nil {
+		t.Error("verdicts before any page decided")
+	}
+
+	seen := DecodeAway(parseText(t, `{"lesson":"auth-system","step":4,"expect":["url /me","page shows alice"],
+		"seen":{"url":"/me","ok":true,"results":[{"state":"pass","mark":"✓","saw":"the address is /me"},{"state":"pass","mark":"✓","saw":""}]}}`))
+	if seen.DecidesHere(mark) {
+		t.Error("a later page decides again")
+	}
+	if s := seen.SeenFor(StepContext{Lesson: "auth-system", N: 4}); s == nil || !s.OK || s.URL != "/me" || states(s.Results) != "pass pass" {
+		t.Errorf("kept verdicts: %+v", s)
+	}
+	if seen.SeenFor(StepContext{Lesson: "auth-system", N: 5}) != nil || seen.SeenFor(StepContext{Lesson: "login", N: 4}) != nil {
+		t.Error("verdicts shown on another step")
+	}
+	odd := DecodeAway(parseText(t, `{"lesson":"auth-system","step":4,"expect":["url /me"],"seen":{"url":"/me","ok":true,"results":[]}}`))
+	if odd.SeenFor(StepContext{Lesson: "auth-system", N: 4}) != nil {
+		t.Error("verdicts that do not match the step's checks are shown")
+	}
+	if states(PendingChecks(2)) != "pending pending" {
+		t.Error("pending checks")
+	}
+}

@@ -106,6 +106,7 @@ type Model struct {
 	StepExchanges []Exchange
 	StepRan       bool
 	Step          StepContext
+	Mark          *StepMark // where the last step's action began (Input.Mark)
 	// prevSession is the session id when the step's action began (the
 	// mark's), when hasPrev.
 	prevSession string
@@ -264,7 +265,7 @@ func (m *Model) buildJar(in Input) {
 	}
 	m.JarRows = DiffJar(*before, m.Jar, hasBefore)
 
-	m.Step = in.Step
+	m.Step, m.Mark = in.Step, in.Mark
 	mark := in.Mark
 	thisLesson := mark != nil && mark.Lesson == in.Step.Lesson && in.Step.Lesson != ""
 	switch {

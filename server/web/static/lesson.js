@@ -12,6 +12,10 @@
   'use strict';
   const PROGRESS = 'cookielab.progress';
   const LAST_STEP = 'cookielab.lastStep'; // sessionStorage: {slug, n, title, url} of the step on screen
+  // sessionStorage: the step whose action is leaving the lesson page
+  // (wasm/panel Away, KeyAway): the first page it lands on decides its
+  // checks there and keeps the verdicts in it for the lesson page.
+  const AWAY = 'cookielab.away';
 
   const loadProgress = () => {
     try { return JSON.parse(localStorage.getItem(PROGRESS)) || {}; } catch { return {}; }
@@ -38,8 +42,55 @@
 
   const lesson = document.querySelector('article.lesson');
   if (!lesson) {
-    // A page a step sent the learner to (/login, /me, …): offer the way
-    // back to that step.
+    // A page a step sent the learner to (/login, /me, …): the panel decides
+    // that step's checks here (progress is recorded here too), and the
+    // page offers the way back to that step.
+    document.addEventListener('cookielab:checked', (e) => {
+      const d = e.detail || {};
+      if (typeof d.lesson !== 'string' || !Number.isInteger(d.step) || d.step < 1) return;
+      if (d.ok === true) markDone(d.lesson, d.step);
+      let away = null;
+      try { away = JSON.parse(sessionStorage.getItem(AWAY)); } catch { /* none */ }
+      if (!away || away.lesson !== d.lesson || away.step !== d.step || !Array.isArray(d.results)) return;
+      away.seen = { url: d.url, ok: d.ok === true, results: d.results };
+      try { sessionStorage.setItem(AWAY, JSON.stringify(away)); } catch { /* blocked */ }
+      showAway(away, d);
+    });
+    // The step's checks where its action led: a list like the lesson's,
+    // by the way back to it. It is a [data-checks] list, so no check
+    // reads its words as the page's.
+    const showAway = (away, d) => {
+      const el = (tag, cls, text) => {
+        const n = document.createElement(tag);
+        if (cls) n.className = cls;
+        if (text) n.textContent = text;
+        return n;
+      };
+      const box = el('section', 'checks away-checks');
+      box.dataset.checks = '';
+      box.dataset.awayLesson = away.lesson;
+      box.dataset.awayStep = String(away.step);
+      box.setAttribute('aria-label', d.head);
+      box.append(el('h3', '', d.head));
+      const ul = el('ul');
+      away.expect.forEach((line, i) => {
+        const r = d.results[i] || {};
+        const li = el('li');
+        li.dataset.check = String(i);
+        li.dataset.state = r.state || '';
+        li.dataset.saw = r.saw || '';
+        const mark = el('span', 'mark', r.mark || '');
+        mark.setAttribute('aria-hidden', 'true');
+        li.append(mark, ' ', el('span', 'say', (away.says || [])[i] || line), ' ', el('code', 'raw', line));
+        ul.append(li);
+      });
+      const when = el('p', 'checks-when', d.when);
+      when.dataset.checksWhen = '';
+      box.append(ul, when);
+      const back = document.querySelector('[data-back-to-step]');
+      if (back) back.after(box);
+      else (document.querySelector('main') || document.body).prepend(box);
+    };
     let last = null;
     try { last = JSON.parse(sessionStorage.getItem(LAST_STEP)); } catch { /* none */ }
     const back = document.querySelector('[data-back-to-step]');
@@ -74,6 +125,32 @@
 
   const slug = lesson.dataset.lesson;
   const steps = [...lesson.querySelectorAll('[data-step]')];
+
+  // A lesson page loaded: an action that came back here (a post with its
+  // next field, a reload) is decided here, as it always was; only
+  // verdicts a page away decided are kept.
+  try {
+    const away = JSON.parse(sessionStorage.getItem(AWAY));
+    if (away && !away.seen) sessionStorage.removeItem(AWAY);
+  } catch { sessionStorage.removeItem(AWAY); }
+  // A step's action that may leave the page (a link, a form): keep the
+  // step, its checks and their words for the page it lands on. A press
+  // step passes one page first, the one with the button to press.
+  const arm = (stepEl, control) => {
+    const h = stepEl.querySelector('h2');
+    const away = {
+      lesson: slug, step: Number(stepEl.dataset.step), title: h ? h.textContent.trim() : '',
+      lang: document.documentElement.lang || '', sessionCookie: lesson.dataset.sessionCookie || '',
+      expect: JSON.parse(stepEl.dataset.expect || '[]'),
+      says: [...stepEl.querySelectorAll('[data-checks] li[data-check] .say')].map((el) => el.textContent),
+      skip: control.hasAttribute('data-press') ? 1 : 0,
+    };
+    try { sessionStorage.setItem(AWAY, JSON.stringify(away)); } catch { /* blocked */ }
+  };
+  lesson.addEventListener('submit', (e) => {
+    const stepEl = e.target.closest('[data-step]');
+    if (stepEl) arm(stepEl, e.target);
+  });
   const total = steps.length;
   if (total === 0) return;
   let current = Math.min(Math.max(Number(lesson.dataset.current) || 1, 1), total);
@@ -147,6 +224,7 @@
     }
     const action = e.target.closest('[data-action-button]');
     if (!action) return;
+    if (action.tagName === 'A' && !action.dataset.wait) arm(action.closest('[data-step]'), action);
     if (action.dataset.fetch) {
       e.preventDefault();
       runFetch(action);
@@ -172,18 +250,25 @@
   // fetch: a real GET with this browser's cookies (or, with
   // data-credentials="omit", none); the response text shows in the step,
   // and the panel is asked to look again.
+  // The request carries an echo nonce (the X-Cookielab-Echo header) and
+  // the refresh asks the panel to collect it: without one the server keeps
+  // no echo of a GET, and the panel's exchange would have nothing of this
+  // step's request to show.
+  const echoNonce = () => [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => b.toString(16).padStart(2, '0')).join('');
   const runFetch = async (button) => {
     const out = button.closest('.action').querySelector('[data-result]');
     button.disabled = true;
+    const echo = echoNonce();
     try {
       const credentials = button.dataset.credentials === 'omit' ? 'omit' : 'same-origin';
-      const res = await fetch(button.dataset.fetch, { credentials, cache: 'no-store' });
+      const res = await fetch(button.dataset.fetch, { credentials, cache: 'no-store', headers: { 'X-Cookielab-Echo': echo } });
       out.textContent = `HTTP ${res.status}\n\n${await res.text()}`;
     } catch (err) {
       out.textContent = String(err);
     } finally {
       button.disabled = false;
-      document.dispatchEvent(new CustomEvent('cookielab:refresh'));
+      document.dispatchEvent(new CustomEvent('cookielab:refresh', { detail: { echo } }));
     }
   };
 
