@@ -46,7 +46,6 @@ const (
 type ActionKind struct {
 	Name   string // the do: line's first word
 	Syntax string // the do: line as documented
-	Doc    string // what the learner gets (Markdown, for lessons/README.md)
 	Arg    Arg
 	Method string // the HTTP method the action sends; "" when it sends none
 	// OtherSite: Path is on the second site (the attacker's, lesson 14),
@@ -78,7 +77,6 @@ type ActionKind struct {
 var Actions = []ActionKind{
 	{
 		Name: "post", Syntax: "post PATH", Arg: ArgPath, Method: "POST", Fields: true, Button: true, Drive: DriveNavigate,
-		Doc:   "a real HTML form that POSTs the `field:`s to PATH; a hidden `next` field brings the learner back to this step",
 		Label: Text{"Send", "보내기"},
 		Template: `<form method="post" action="{{.Action.Path}}" class="lab-form" data-action-form>
 {{- range .Fields}}
@@ -94,7 +92,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "fetch", Syntax: "fetch PATH", Arg: ArgPath, Method: "GET", Button: true, Result: true, Drive: DriveInPage,
-		Doc:   "a button that GETs PATH with `fetch` (cookies included) and shows the response text in the step",
 		Label: Text{"Send the request", "요청 보내기"},
 		Words: map[string]Text{"result": {"Response to", "응답:"}},
 		Template: `<button type="button" data-action-button data-fetch="{{.Action.Path}}">{{.Button}}</button>
@@ -103,7 +100,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "fetch-without-cookies", Syntax: "fetch-without-cookies PATH", Arg: ArgPath, Method: "GET", Button: true, Result: true, Drive: DriveInPage,
-		Doc:   "like `fetch`, but the browser sends no cookies (`credentials: 'omit'`): the request a brand-new browser would send, whatever this one holds",
 		Label: Text{"Send a request without cookies", "쿠키 없이 요청 보내기"},
 		Words: map[string]Text{"result": {"Response to", "응답:"}},
 		Template: `<button type="button" data-action-button data-fetch="{{.Action.Path}}" data-credentials="omit">{{.Button}}</button>
@@ -112,19 +108,16 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "visit", Syntax: "visit PATH", Arg: ArgPath, Method: "GET", Button: true, Drive: DriveNavigate,
-		Doc:      "a link to PATH (the learner leaves the lesson; the page there links back to this step)",
 		Label:    Text{"Open {path}", "{path} 열기"},
 		Template: `<a class="button" href="{{.Action.Path}}" data-action-button>{{.Button}}</a>`,
 	},
 	{
 		Name: "reload", Syntax: "reload", Button: true, Drive: DriveNavigate,
-		Doc:      "a button that reloads this page at this step",
 		Label:    Text{"Reload this page", "이 페이지 새로 고침"},
 		Template: `<a class="button" href="{{.Next}}" data-action-button data-reload>{{.Button}}</a>`,
 	},
 	{
 		Name: "wait", Syntax: "wait SECONDS", Arg: ArgSeconds, Button: true, Drive: DriveCountdown,
-		Doc:   "a countdown; the expectations hold once it reaches zero and the page is reloaded",
 		Label: Text{"Wait {seconds} seconds, then reload", "{seconds}초 기다린 뒤 새로 고침"},
 		Words: map[string]Text{"countdown": {"this page reloads in {n} s", "{n}초 뒤에 이 페이지를 새로 고침"}},
 		Template: `<a class="button" href="{{.Next}}" data-action-button data-wait="{{.Action.Seconds}}">{{.Button}}</a>
@@ -132,7 +125,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "replay", Syntax: "replay", Button: true, Drive: DriveNavigateOrResult,
-		Doc:   "re-sends the previous session cookie (the one before the current one) by writing it into `document.cookie`, then reloads: what an attacker holding a copied cookie would do",
 		Label: Text{"Replay the previous session cookie", "이전 세션 쿠키를 다시 보내기"},
 		Words: map[string]Text{"none": {"There is no previous session cookie in this tab yet.", "이 탭에는 아직 이전 세션 쿠키가 없습니다."}},
 		Template: `<button type="button" data-action-button data-replay data-next="{{.Next}}" data-cookie-name="{{.SessionCookie}}" data-none="{{.Words.none}}">{{.Button}}</button>
@@ -140,7 +132,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "edit-cookie", Syntax: "edit-cookie NAME", Arg: ArgCookie, Button: true, Result: true, Drive: DriveNavigateOrResult,
-		Doc:   "changes one character of cookie NAME's value in `document.cookie` (as anyone can in the browser's console), then reloads this step; without such a cookie the step says so",
 		Label: Text{"Edit the cookie {cookie} in the browser", "브라우저에서 쿠키 {cookie} 고치기"},
 		Words: map[string]Text{"none": {"This browser holds no such cookie that a script can see.", "이 브라우저에는 스크립트가 볼 수 있는 그런 쿠키가 없습니다."}},
 		Template: `<button type="button" data-action-button data-edit-cookie="{{.Action.Cookie}}" data-next="{{.Next}}" data-none="{{.Words.none}}">{{.Button}}</button>
@@ -148,13 +139,11 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "press", Syntax: "press PATH", Arg: ArgPath, Method: "GET", Button: true, Drive: DriveVisitAndPress,
-		Doc:      "a link to PATH, a page of this site with a form; the learner presses its button there",
 		Label:    Text{"Open {path} and press its button", "{path} 페이지를 열고 버튼 누르기"},
 		Template: `<a class="button" href="{{.Action.Path}}" data-action-button data-press>{{.Button}}</a>`,
 	},
 	{
 		Name: "forge", Syntax: "forge PATH", Arg: ArgPath, Button: true, OtherSite: true, Drive: DriveVisitAndPress,
-		Doc:   "a link to PATH on the second site (the attacker's, another host name), by way of this site's `/lab/csrf/attacker`, which tells that site, signed, the address the learner uses here: its page holds a form that posts to this site; the learner presses its button there and lands on this site's answer",
 		Label: Text{"Visit the other site", "다른 사이트 방문하기"},
 		Words: map[string]Text{"nosite": {"The second site is not running on this server (see the README: -attacker-addr).", "이 서버에서는 두 번째 사이트가 실행되고 있지 않습니다(README의 -attacker-addr 참고)."}},
 		Template: `{{if .OtherSite}}<a class="button" href="{{.Handover}}" data-action-button data-forge>{{.Button}}</a> <code>{{.OtherSite}}{{.Action.Path}}</code>
@@ -162,7 +151,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "in-another-browser", Syntax: "in-another-browser PATH", Arg: ArgPath, Method: "POST", Fields: true, Button: true, Drive: DriveElsewhere,
-		Doc:   "instructions to open PATH in another browser (or a private window, which has a jar of its own) and submit its form with the `field:`s shown; then the button reloads this step",
 		Label: Text{"I did it: look again", "했습니다: 다시 보기"},
 		Words: map[string]Text{
 			"how":  {"In another browser, or a private window (it has a cookie jar of its own), open this address and fill in the form:", "다른 브라우저나 시크릿 창(쿠키 저장소가 따로 있습니다)에서 이 주소를 열고 폼을 채우세요:"},
@@ -177,7 +165,6 @@ var Actions = []ActionKind{
 	},
 	{
 		Name: "read", Syntax: "read", Drive: DriveNone,
-		Doc: "nothing to press: look at the page and the panel",
 	},
 }
 

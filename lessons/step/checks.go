@@ -13,7 +13,6 @@ import (
 type Check struct {
 	Words  string // the line's fixed words, e.g. "jar has"
 	Syntax string // the whole line as documented
-	Doc    string // when it holds (Markdown, for lessons/README.md)
 	// Parse reads what follows Words into Args; nil means nothing may follow.
 	Parse func(words []string) ([]string, error)
 	// Needs is what an observer must see to decide the check.
@@ -86,7 +85,6 @@ func CheckNamed(words string) *Check {
 var Checks = []Check{
 	{
 		Words: "js-cookie has", Syntax: "js-cookie has NAME[=VALUE]", Parse: cookieNameValue, Needs: SeesScript,
-		Doc: "`document.cookie` includes NAME (with VALUE; a VALUE ending in `*` is its beginning: `signed_note=xello:*`, a value a step changed whose end it cannot know)",
 		Say: func(a []string) Text {
 			if len(a) > 1 {
 				v := valueWords(a[1])
@@ -117,7 +115,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "js-cookie lacks", Syntax: "js-cookie lacks NAME", Parse: oneCookieName, Needs: SeesScript,
-		Doc: "`document.cookie` lacks NAME (it is HttpOnly, or not there)",
 		Say: say("a script cannot see the cookie {0}", "스크립트가 볼 수 없는 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) {
 			has := hasPair(v.Script, a[0])
@@ -126,7 +123,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "server-cookie has", Syntax: "server-cookie has NAME", Parse: oneCookieName, Needs: SeesReceived,
-		Doc: "the server received NAME on the last request",
 		Say: say("the server received the cookie {0}", "서버가 받은 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) {
 			has := hasPair(v.Received, a[0])
@@ -135,7 +131,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "server-cookie lacks", Syntax: "server-cookie lacks NAME", Parse: oneCookieName, Needs: SeesReceived,
-		Doc: "the server did not receive NAME on the last request",
 		Say: say("the server did not receive the cookie {0}", "서버가 받지 않은 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) {
 			has := hasPair(v.Received, a[0])
@@ -144,7 +139,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "jar has", Syntax: "jar has NAME [ATTR ...]", Parse: jarHasArgs, Needs: SeesJar,
-		Doc: "the browser's jar holds NAME; ATTR is any of `httponly`, `secure`, `session` (no expiry), `persistent`, `samesite=Lax`, `samesite=Strict`, `samesite=None`, `path=/x` (in any case)",
 		Say: func(a []string) Text {
 			attrs := ""
 			if len(a) > 1 {
@@ -156,31 +150,26 @@ var Checks = []Check{
 	},
 	{
 		Words: "jar lacks", Syntax: "jar lacks NAME", Parse: oneCookieName, Needs: SeesJar,
-		Doc:   "the browser's jar holds no cookie NAME (for any path); undecided on a jar known only in part (the panel's may be)",
 		Say:   say("the browser holds no cookie {0}", "브라우저에 없는 쿠키: {0}"),
 		Holds: jarLacks,
 	},
 	{
 		Words: "set-cookie sets", Syntax: "set-cookie sets NAME", Parse: oneCookieName, Needs: SeesSetCookie,
-		Doc:   "a response of this step set NAME",
 		Say:   say("a response set the cookie {0}", "응답이 설정한 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) { return setLine(v, a[0], OpSet) },
 	},
 	{
 		Words: "set-cookie deletes", Syntax: "set-cookie deletes NAME", Parse: oneCookieName, Needs: SeesSetCookie,
-		Doc:   "a response of this step expired NAME (`Max-Age=0`, or an `Expires` in the past)",
 		Say:   say("a response deleted the cookie {0}", "응답이 삭제한 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) { return setLine(v, a[0], OpDelete) },
 	},
 	{
 		Words: "set-cookie rejects", Syntax: "set-cookie rejects NAME", Parse: oneCookieName, Needs: SeesSetCookie,
-		Doc:   "a response of this step sent NAME, and the browser refused to store it (larger than 4096 bytes, a `__Host-`/`__Secure-` prefix not kept, Secure from an insecure origin, a foreign Domain)",
 		Say:   say("the browser refused the cookie {0} a response sent", "응답이 보냈지만 브라우저가 거부한 쿠키: {0}"),
 		Holds: func(a []string, v *View) (State, string) { return setLine(v, a[0], OpReject) },
 	},
 	{
 		Words: "session none", Syntax: "session none", Needs: SeesSession | SeesJar,
-		Doc: "there is no session: the server knows none for this browser, and the jar holds no session cookie",
 		Say: say("there is no session", "세션이 없음"),
 		Holds: func(_ []string, v *View) (State, string) {
 			ok, saw := v.Session == nil, describeSession(v.Session)
@@ -192,7 +181,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session anonymous", Syntax: "session anonymous", Needs: SeesSession | SeesJar,
-		Doc: "there is a session with no user in it",
 		Say: say("there is a session, and nobody is logged in", "세션이 있고 로그인한 사용자는 없음"),
 		Holds: func(_ []string, v *View) (State, string) {
 			return sessionWith(v, func(s *Session) bool { return s.User == "" })
@@ -200,7 +188,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session user", Syntax: "session user USERNAME", Parse: oneUsername, Needs: SeesSession | SeesJar,
-		Doc: "the session is logged in as USERNAME (`*`: any user)",
 		Say: func(a []string) Text {
 			if a[0] == "*" {
 				return Text{"the session belongs to a logged-in user", "세션에 로그인한 사용자가 있음"}
@@ -213,7 +200,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session data", Syntax: "session data KEY[=VALUE]", Parse: keyValue, Needs: SeesSession,
-		Doc: "the session record holds KEY (with VALUE; the rest of the line, spaces collapsed, may be empty)",
 		Say: func(a []string) Text {
 			if len(a) > 1 {
 				return Text{"the session holds " + a[0] + " = " + a[1], "세션에 저장된 값: " + a[0] + " = " + a[1]}
@@ -230,7 +216,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session lacks", Syntax: "session lacks KEY", Parse: oneSessionKey, Needs: SeesSession,
-		Doc: "the session record does not hold KEY (or there is no session)",
 		Say: say("the session does not hold {0}", "세션에 없는 키: {0}"),
 		Holds: func(a []string, v *View) (State, string) {
 			_, has := sessionValue(v, a[0])
@@ -239,7 +224,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session-id changed", Syntax: "session-id changed", Needs: SeesSession | SeesPrev,
-		Doc: "the session id differs from the one just before this step's action (a new session counts; so does none after one)",
 		Say: say("the session id changed", "세션 ID가 바뀜"),
 		Holds: func(_ []string, v *View) (State, string) {
 			now := sessionID(v.Session)
@@ -248,7 +232,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "session-id same", Syntax: "session-id same", Needs: SeesSession | SeesPrev,
-		Doc: "the session id is the one it was just before this step's action",
 		Say: say("the session id stayed the same", "세션 ID가 그대로임"),
 		Holds: func(_ []string, v *View) (State, string) {
 			now := sessionID(v.Session)
@@ -257,7 +240,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "timeline has", Syntax: "timeline has KIND [REASON]", Parse: kindReason, Needs: SeesEvents,
-		Doc: "a response of this step caused a session event KIND (`" + strings.Join(contract.EventKinds, "`, `") + "`), with REASON if given",
 		Say: func(a []string) Text {
 			en, ko := "the server recorded: "+contract.EventWord(a[0], "en"), "서버에 기록된 사건: "+contract.EventWord(a[0], "ko")
 			if len(a) > 1 {
@@ -277,7 +259,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "user", Syntax: "user USERNAME", Parse: oneUsername, Needs: SeesPage | SeesSession,
-		Doc: "the page header greets USERNAME (`*`: anyone), and the server says so too",
 		Say: func(a []string) Text {
 			if a[0] == "*" {
 				return Text{"the header greets a logged-in user", "머리말이 로그인한 사용자를 맞이함"}
@@ -291,7 +272,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "user anonymous", Syntax: "user anonymous", Needs: SeesPage | SeesSession,
-		Doc: "the page header offers Log in, and the server knows no user",
 		Say: say("the header offers Log in: nobody is logged in", "머리말에 로그인 링크가 있음: 로그인한 사람이 없음"),
 		Holds: func(_ []string, v *View) (State, string) {
 			return greeting(v, func(u string) bool { return u == "" })
@@ -299,7 +279,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "page shows", Syntax: "page shows TEXT", Parse: text, Needs: SeesPage,
-		Doc: "the page shows TEXT: on the lesson page, the step's own result and the header's greeting; on a page the action led to, that page's visible text (outside the panel and the lists of checks); use words that are the same in both languages, such as a name or a number",
 		Say: say("the page shows “{0}”", "페이지에 보이는 글: “{0}”"),
 		Holds: func(a []string, v *View) (State, string) {
 			ok := strings.Contains(v.Page.Text, a[0])
@@ -308,7 +287,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "result shows", Syntax: "result shows TEXT", Parse: text, Needs: SeesPage, NeedsResult: true,
-		Doc: "the step's `fetch` result shows TEXT",
 		Say: say("the response shows “{0}”", "응답에 보이는 글: “{0}”"),
 		Holds: func(a []string, v *View) (State, string) {
 			ok := strings.Contains(Squash(v.Page.Result), a[0])
@@ -317,7 +295,6 @@ var Checks = []Check{
 	},
 	{
 		Words: "url", Syntax: "url PATH", Parse: onePath, Needs: SeesPage,
-		Doc: "the browser is at PATH (path and query; the query counts only when PATH has one)",
 		Say: say("the browser is at {0}", "브라우저의 주소: {0}"),
 		Holds: func(a []string, v *View) (State, string) {
 			return is(URLMatches(v.Page.URL, a[0])), "the address is " + v.Page.URL

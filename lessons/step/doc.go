@@ -1,3 +1,5 @@
+//go:build !js
+
 package step
 
 import "strings"
@@ -7,7 +9,7 @@ func ActionsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| action | what the learner gets |\n|---|---|\n")
 	for _, k := range Actions {
-		b.WriteString("| `" + k.Syntax + "` | " + k.Doc + " |\n")
+		b.WriteString("| `" + k.Syntax + "` | " + actionDocs[k.Name] + " |\n")
 	}
 	return b.String()
 }
@@ -18,7 +20,7 @@ func ChecksMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| expectation | holds when | the learner reads |\n|---|---|---|\n")
 	for _, c := range Checks {
-		b.WriteString("| `" + c.Syntax + "` | " + c.Doc + " | " + sample(c) + " |\n")
+		b.WriteString("| `" + c.Syntax + "` | " + checkDocs[c.Words] + " | " + sample(c) + " |\n")
 	}
 	return b.String()
 }
