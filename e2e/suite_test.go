@@ -34,7 +34,7 @@ type suite struct {
 	catalog *lessons.Catalog
 	shots   string // E2E_SCREENSHOTS: keep every step's screenshot here
 	// waitScale shortens the lessons' waits (server.Config.WaitScale) on
-	// every server the suite starts: a lesson's 12-second wait takes 3.
+	// every server the suite starts: a lesson's 12-second wait takes 6.
 	waitScale float64
 
 	artifactsOnce sync.Once
@@ -50,8 +50,11 @@ var (
 	teardown  []func()
 )
 
-// suiteWaitScale is server.Config.WaitScale for the suite's servers.
-const suiteWaitScale = 0.25
+// suiteWaitScale is server.Config.WaitScale for the suite's servers. Not
+// less: lesson 3's ten-second cookie lives 5 s under it, and on a busy
+// machine the post that sets it and the look that follows took more than
+// the 2 s a quarter gave it.
+const suiteWaitScale = 0.5
 
 // panelWasm is the built panel; the server embeds what is there at build time.
 const panelWasm = "../server/web/static/panel.wasm"
