@@ -190,6 +190,7 @@ func withBattery(vectors []batteryVector, h http.Handler) http.Handler {
 const batteryPageEvery = 25
 
 func TestSetCookieBattery(t *testing.T) {
+	t.Parallel()
 	s := start(t)
 	vectors, skipped := loadBattery(t)
 	h, err := server.New(server.Config{}, server.Deps{Logger: slog.New(slog.DiscardHandler)})
