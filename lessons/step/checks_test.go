@@ -159,13 +159,7 @@ func TestUndecided(t *testing.T) {
 		"jar lacks lab_only":  Undecided,
 		"jar lacks sessionid": Fail,
 	} {
-		e, err := ParseExpectation(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := Decide(e, v); d.State != want {
-			t.Errorf("partial jar: Decide(%q) = %v %q, want %v", line, d.State, d.Saw, want)
-		}
+		decideWants(t, "partial jar", v, line, want)
 	}
 	// The session cookie lives at Path=/ only, sent on every request: a
 	// last request without it shows that the jar lacks it, partial or
@@ -179,18 +173,22 @@ func TestUndecided(t *testing.T) {
 		"jar lacks lab_only":  Undecided,
 		"jar has lab_only":    Undecided,
 	} {
-		e, err := ParseExpectation(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := Decide(e, v); d.State != want {
-			t.Errorf("partial jar, no session cookie received: Decide(%q) = %v %q, want %v", line, d.State, d.Saw, want)
-		}
+		decideWants(t, "partial jar, no session cookie received", v, line, want)
 	}
 	// Without the Cookie header the server received, it stays undecided.
 	v.Sees &^= SeesReceived
-	if d := Decide(Expectation{Raw: "jar lacks sessionid", Check: "jar lacks", Args: []string{"sessionid"}}, v); d.State != Undecided {
-		t.Errorf("partial jar, Cookie header unseen: jar lacks sessionid = %v %q, want undecided", d.State, d.Saw)
+	decideWants(t, "partial jar, Cookie header unseen", v, "jar lacks sessionid", Undecided)
+}
+
+// decideWants fails t unless line decides as want on v.
+func decideWants(t *testing.T, label string, v *View, line string, want State) {
+	t.Helper()
+	e, err := ParseExpectation(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Decide(e, v); d.State != want {
+		t.Errorf("%s: Decide(%q) = %v %q, want %v", label, line, d.State, d.Saw, want)
 	}
 }
 
