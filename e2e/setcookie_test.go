@@ -273,24 +273,12 @@ func (l *learner) batteryNative(v batteryVector, n, port int) []string {
 	sec := panel.Unix(at.Unix(), 0) // the server's Date: whole seconds
 	var out []string
 	add := func(format string, a ...any) { out = append(out, v.ID+" (native): "+fmt.Sprintf(format, a...)) }
-	holds := func(name string) bool {
-		for _, c := range jar {
-			if c.Name == name {
-				return true
-			}
-		}
-		return false
-	}
+	readings := make([]lineReading, len(v.Lines))
 	for i, line := range v.Lines {
 		c := panel.ParseSetCookie(line, req, sec)
-		shared := false // another line names the same cookie: the jar shows their sum
-		for j, o := range v.Lines {
-			shared = shared || j != i && panel.ParseSetCookie(o, req, sec).Cookie.Name == c.Cookie.Name
-		}
-		if !shared && holds(c.Cookie.Name) != (c.Op == panel.OpSet) {
-			add("line %q: the panel's code says %s (%s) but Chromium %s it", line, c.Op, c.Reason, map[bool]string{true: "stored", false: "did not store"}[holds(c.Cookie.Name)])
-		}
+		readings[i] = lineReading{Name: c.Cookie.Name, Op: c.Op, Reason: c.Reason}
 	}
+	out = append(out, prefixed(v.ID+" (native): ", verdictDisagreements("the panel's code", v.Lines, readings, jar))...)
 	model := panel.UpdateJar(panel.Jar{}, panel.JarInput{
 		Origin:   panel.Request{Scheme: "http", Host: v.Host},
 		PagePath: "/healthz",
@@ -366,27 +354,11 @@ func batteryDisagreements(v batteryVector, p *expect.Page, jar []*network.Cookie
 		add("the panel shows %d of the response's %d lines", len(lines), len(v.Lines))
 		return out
 	}
-	holds := func(name string) bool {
-		for _, c := range jar {
-			if c.Name == name {
-				return true
-			}
-		}
-		return false
-	}
+	readings := make([]lineReading, len(lines))
 	for i, l := range lines {
-		shared := false // another line names the same cookie: the jar shows their sum
-		for j, o := range lines {
-			shared = shared || j != i && o.Name == l.Name
-		}
-		if shared {
-			continue
-		}
-		stored := l.Op == "set"
-		if holds(l.Name) != stored {
-			add("line %q: the panel says %s (%s) but Chromium %s it", v.Lines[i], l.Op, l.Reason, map[bool]string{true: "stored", false: "did not store"}[holds(l.Name)])
-		}
+		readings[i] = lineReading{Name: l.Name, Op: l.Op, Reason: l.Reason}
 	}
+	out = append(out, prefixed(v.ID+": ", verdictDisagreements("the panel", v.Lines, readings, jar))...)
 	// The jar was emptied first: here the panel's jar must be whole.
 	whole := p.Panel.Jar
 	whole.Partial = "false"
@@ -394,4 +366,40 @@ func batteryDisagreements(v batteryVector, p *expect.Page, jar []*network.Cookie
 		add("%s (lines %q)", d, v.Lines)
 	}
 	return out
+}
+
+// lineReading is what the panel made of one Set-Cookie line.
+type lineReading struct{ Name, Op, Reason string }
+
+// verdictDisagreements compares each line's reading (stored or not) with
+// the jar Chromium kept, for the lines whose cookie no other line of the
+// response names (the jar shows the sum of those). who says whose reading
+// it is.
+func verdictDisagreements(who string, lines []string, readings []lineReading, jar []*network.Cookie) []string {
+	held := map[string]bool{}
+	for _, c := range jar {
+		held[c.Name] = true
+	}
+	named := map[string]int{}
+	for _, r := range readings {
+		named[r.Name]++
+	}
+	var out []string
+	for i, r := range readings {
+		if named[r.Name] > 1 {
+			continue
+		}
+		if held[r.Name] != (r.Op == panel.OpSet) {
+			out = append(out, fmt.Sprintf("line %q: %s says %s (%s) but Chromium %s it", lines[i], who, r.Op, r.Reason, map[bool]string{true: "stored", false: "did not store"}[held[r.Name]]))
+		}
+	}
+	return out
+}
+
+// prefixed puts prefix before each line.
+func prefixed(prefix string, lines []string) []string {
+	for i := range lines {
+		lines[i] = prefix + lines[i]
+	}
+	return lines
 }

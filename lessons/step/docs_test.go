@@ -7,28 +7,31 @@ import "testing"
 // TestDocs: every check and action is documented for lessons/README.md,
 // and nothing documented is gone from the tables.
 func TestDocs(t *testing.T) {
-	words := map[string]bool{}
+	var words, names []string
 	for _, c := range Checks {
-		words[c.Words] = true
-		if checkDocs[c.Words] == "" {
-			t.Errorf("check %q has no line in checkDocs (docs.go)", c.Words)
-		}
+		words = append(words, c.Words)
 	}
-	for w := range checkDocs {
-		if !words[w] {
-			t.Errorf("checkDocs documents %q, which is no check", w)
-		}
-	}
-	names := map[string]bool{}
 	for _, k := range Actions {
-		names[k.Name] = true
-		if actionDocs[k.Name] == "" {
-			t.Errorf("action %q has no line in actionDocs (docs.go)", k.Name)
+		names = append(names, k.Name)
+	}
+	documented(t, "check", "checkDocs", words, checkDocs)
+	documented(t, "action", "actionDocs", names, actionDocs)
+}
+
+// documented fails t unless docs has a line for each of keys and for
+// nothing else.
+func documented(t *testing.T, what, table string, keys []string, docs map[string]string) {
+	t.Helper()
+	known := map[string]bool{}
+	for _, k := range keys {
+		known[k] = true
+		if docs[k] == "" {
+			t.Errorf("%s %q has no line in %s (docs.go)", what, k, table)
 		}
 	}
-	for n := range actionDocs {
-		if !names[n] {
-			t.Errorf("actionDocs documents %q, which is no action", n)
+	for k := range docs {
+		if !known[k] {
+			t.Errorf("%s documents %q, which is no %s", table, k, what)
 		}
 	}
 }
