@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -72,35 +71,20 @@ func (m *Manager) Encode(id string) (string, error) {
 // the id it carries. The error wraps ErrCookieExpired when the signature is
 // good but the cookie is older than Lifetime, ErrBadCookie otherwise.
 // Garbage of any size is an error, never a panic.
+//
+// It accepts and refuses exactly what securecookie.DecodeMulti with
+// m.codecs does (verify.go; FuzzDecodeAsSecurecookie holds it to that),
+// without building an HMAC per call.
 func (m *Manager) Decode(value string) (string, error) {
-	var b []byte
-	if err := securecookie.DecodeMulti(m.cfg.CookieName, value, &b, m.codecs...); err != nil {
-		if isExpired(err) {
-			return "", fmt.Errorf("%w: %v", ErrCookieExpired, err)
-		}
-		return "", fmt.Errorf("%w: %v", ErrBadCookie, err)
+	id, _, err := m.verifier.decode(value)
+	if err != nil {
+		return "", err
 	}
-	id := string(b)
 	if !validID(id) {
 		// Signed with our key but not one of our ids: never let it reach the store.
 		return "", fmt.Errorf("%w: malformed id", ErrBadCookie)
 	}
 	return id, nil
-}
-
-// expiredMsg is securecookie's text for a good MAC with a too-old
-// timestamp; the error value itself is unexported.
-const expiredMsg = "securecookie: expired timestamp"
-
-// isExpired reports whether any codec got as far as the timestamp check
-// and found it too old. That check runs only after the MAC verified, so the
-// cookie was genuinely ours.
-func isExpired(err error) bool {
-	var multi securecookie.MultiError
-	if errors.As(err, &multi) {
-		return slices.ContainsFunc(multi, func(e error) bool { return e != nil && e.Error() == expiredMsg })
-	}
-	return err.Error() == expiredMsg
 }
 
 // newID returns 256 bits from crypto/rand as unpadded base64url.

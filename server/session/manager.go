@@ -71,9 +71,10 @@ const (
 // Manager loads and saves sessions for requests. It is safe for concurrent
 // use; create one per application.
 type Manager struct {
-	store  Store
-	cfg    Config
-	codecs []securecookie.Codec
+	store    Store
+	cfg      Config
+	codecs   []securecookie.Codec // sign (the first) with securecookie
+	verifier *verifier            // and check (any) without rebuilding HMACs
 }
 
 // NewManager checks cfg, fills in defaults and builds the cookie codecs.
@@ -133,7 +134,11 @@ func NewManager(store Store, cfg Config) (*Manager, error) {
 		cfg.Error = PlainError
 	}
 
-	m := &Manager{store: store, cfg: cfg, codecs: newCodecs(cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime)}
+	v, err := newVerifier(cfg.CookieName, cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{store: store, cfg: cfg, codecs: newCodecs(cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime), verifier: v}
 	if err := m.checkCodecs(); err != nil {
 		return nil, err
 	}
