@@ -24,7 +24,8 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := session.FromContext(r.Context())
 		sess.Observe() // the panel watching is not the learner's activity
-		st := state.State{Switches: switchesOf(r), Now: now().UTC()}
+		at := now().UTC()
+		st := state.State{Switches: switchesOf(r), Now: at}
 		if u, ok := auth.CurrentUser(r.Context()); ok {
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
@@ -50,7 +51,9 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			http.Error(w, "The session could not be read.", http.StatusInternalServerError)
 			return
 		}
-		resp := snapshot(w.Header(), r, sess, st.Now)
+		// From at, not st.Now: escape analysis takes st's fields for one,
+		// and resp, whose address st keeps, would then go to the heap.
+		resp := snapshot(w.Header(), r, sess, at)
 		resp.Status = http.StatusOK
 		st.Cookies, resp.Cookies = resp.Cookies, nil // the request's cookies, said once
 		st.Response = &resp

@@ -32,7 +32,15 @@ func (m *Manager) Commit(w http.ResponseWriter, r *http.Request) error {
 // is recorded as an event and cleared in h straight away, so the page this
 // request renders can show the clearing Set-Cookie.
 func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Session {
-	s := &Session{m: m, data: map[string]string{}}
+	s := &Session{m: m}
+	m.loadInto(ctx, s, h, r)
+	if s.data == nil {
+		s.data = map[string]string{} // none loaded: an empty session to Put into
+	}
+	return s
+}
+
+func (m *Manager) loadInto(ctx context.Context, s *Session, h http.Header, r *http.Request) {
 	var now time.Time // read at the first session cookie
 	var rejected []state.Event
 	// Browsers may send several cookies with our name (another Path, or one
@@ -49,19 +57,18 @@ func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Ses
 			// The store failed: we cannot tell, so neither clear the cookie
 			// nor start a new session over it. Commit will report err.
 			s.err = fmt.Errorf("session: loading: %w", err)
-			return s
+			return
 		}
 		if ok {
-			return s
+			return
 		}
 		rejected = append(rejected, ev)
 	}
 	if len(rejected) == 0 {
-		return s // no session cookie
+		return // no session cookie
 	}
 	s.events = append(s.events, rejected...)
 	setCookie(h, m.clearingCookie(r))
-	return s
 }
 
 // requestCookies returns the request's cookies, or at least those that
