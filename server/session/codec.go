@@ -74,17 +74,31 @@ func (m *Manager) Encode(id string) (string, error) {
 //
 // It accepts and refuses exactly what securecookie.DecodeMulti with
 // m.codecs does (verify.go; FuzzDecodeAsSecurecookie holds it to that),
-// without building an HMAC per call.
+// without building an HMAC per call, and answers a value that named a
+// live record a moment ago from memory (verified.go).
 func (m *Manager) Decode(value string) (string, error) {
-	id, _, err := m.verifier.decode(value)
-	if err != nil {
-		return "", err
+	v, _, err := m.decode(value)
+	return v.id, err
+}
+
+// decode is Decode, with the time the value was signed and whether it was
+// remembered.
+func (m *Manager) decode(value string) (v verifiedCookie, remembered bool, err error) {
+	if v, ok := m.verified.get(value); ok {
+		if m.verifier.expired(v.signed) {
+			m.verified.forget(value)
+			return verifiedCookie{}, false, ErrCookieExpired
+		}
+		return v, true, nil
 	}
-	if !validID(id) {
+	if v.id, v.signed, err = m.verifier.decode(value); err != nil {
+		return verifiedCookie{}, false, err
+	}
+	if !validID(v.id) {
 		// Signed with our key but not one of our ids: never let it reach the store.
-		return "", fmt.Errorf("%w: malformed id", ErrBadCookie)
+		return verifiedCookie{}, false, fmt.Errorf("%w: malformed id", ErrBadCookie)
 	}
-	return id, nil
+	return v, false, nil
 }
 
 // newID returns 256 bits from crypto/rand as unpadded base64url.

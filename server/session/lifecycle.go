@@ -83,7 +83,7 @@ func (m *Manager) requestCookies(r *http.Request) []*http.Cookie {
 // loadOne tries one cookie value: on success it fills s; otherwise it
 // returns the event saying why the cookie is no good.
 func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now time.Time) (state.Event, bool, error) {
-	id, err := m.Decode(value)
+	v, remembered, err := m.decode(value)
 	if err != nil {
 		reason := state.ReasonBadSignature
 		if errors.Is(err, ErrCookieExpired) {
@@ -91,9 +91,13 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 		}
 		return state.Event{Kind: state.Rejected, At: now, Reason: reason}, false, nil
 	}
+	// Asked on every request, remembered value or not: the record is what
+	// says whether the session is live.
+	id := v.id
 	rec, err := m.store.Get(ctx, id)
 	switch err = storeErr(err); {
 	case errors.Is(err, ErrNotFound):
+		m.verified.forget(value)
 		return state.Event{Kind: state.Rejected, At: now, ID: id, Reason: state.ReasonUnknown}, false, nil
 	case errors.Is(err, ErrExpired):
 	case err != nil:
@@ -101,10 +105,14 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 	}
 	// The store judged expiry by its clock; this judges it by ours too.
 	if err != nil || !now.Before(rec.Deadline) {
+		m.verified.forget(value)
 		if err := storeErr(m.store.Delete(ctx, id)); err != nil {
 			return state.Event{}, false, err
 		}
 		return state.Event{Kind: state.Expired, At: now, ID: id, Reason: m.expiryReason(rec)}, false, nil
+	}
+	if !remembered {
+		m.verified.add(value, v)
 	}
 	s.data, rec.Data = rec.Data, nil // the store handed us a copy: own it
 	s.user = rec.UserID

@@ -75,6 +75,7 @@ type Manager struct {
 	cfg      Config
 	codecs   []securecookie.Codec // sign (the first) with securecookie
 	verifier *verifier            // and check (any) without rebuilding HMACs
+	verified *verifiedCookies     // values that named a live record
 }
 
 // NewManager checks cfg, fills in defaults and builds the cookie codecs.
@@ -138,7 +139,8 @@ func NewManager(store Store, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{store: store, cfg: cfg, codecs: newCodecs(cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime), verifier: v}
+	m := &Manager{store: store, cfg: cfg, codecs: newCodecs(cfg.HashKeys, cfg.BlockKeys, cfg.Lifetime),
+		verifier: v, verified: newVerifiedCookies(verifiedCookiesMax)}
 	if err := m.checkCodecs(); err != nil {
 		return nil, err
 	}
