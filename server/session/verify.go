@@ -7,7 +7,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"hash"
 	"strconv"
@@ -48,7 +47,7 @@ type verifyKey struct {
 	macs sync.Pool
 }
 
-// macState is a keyed HMAC and the buffers one check needs.
+// macState is a keyed HMAC and room for its sum.
 type macState struct {
 	mac hash.Hash
 	sum [sha256.Size]byte
@@ -86,17 +85,9 @@ func newVerifier(name string, hashKeys, blockKeys [][]byte, lifetime time.Durati
 	return v, nil
 }
 
-// Why a value was refused, for the error text (the Manager only tells
-// expired from the rest).
-var (
-	errTooLong    = errors.New("value too long")
-	errNotBase64  = errors.New("not base64")
-	errNoMAC      = errors.New("not three parts")
-	errMAC        = errors.New("the MAC does not verify with any key")
-	errBadDate    = errors.New("invalid timestamp")
-	errEncrypted  = errors.New("too short to decrypt")
-	errBadPayload = errors.New("the value is not base64")
-)
+// refused is Decode's error for a value that is not validly signed; why
+// is only for the error text (the Manager tells expired from the rest).
+func refused(why string) error { return fmt.Errorf("%w: %s", ErrBadCookie, why) }
 
 func unixNow() int64 { return time.Now().Unix() }
 
@@ -109,43 +100,43 @@ func (v *verifier) expired(signed int64) bool { return signed < v.now()-v.maxAge
 // date is too old) or ErrBadCookie.
 func (v *verifier) decode(value string) (string, int64, error) {
 	if len(value) > maxCookieValue {
-		return "", 0, fmt.Errorf("%w: %w", ErrBadCookie, errTooLong)
+		return "", 0, refused("value too long")
 	}
 	buf := buffers.Get().(*checkBuffers)
 	defer buffers.Put(buf)
 	n, err := base64.URLEncoding.Decode(buf.signed[:], buf.value[:copy(buf.value[:], value)])
 	if err != nil {
-		return "", 0, fmt.Errorf("%w: %w", ErrBadCookie, errNotBase64)
+		return "", 0, refused("not base64")
 	}
 	b := buf.signed[:n]
 	date, rest, ok := bytes.Cut(b, []byte("|"))
 	if !ok {
-		return "", 0, fmt.Errorf("%w: %w", ErrBadCookie, errNoMAC)
+		return "", 0, refused("not three parts")
 	}
 	payload, mac, ok := bytes.Cut(rest, []byte("|"))
 	if !ok {
-		return "", 0, fmt.Errorf("%w: %w", ErrBadCookie, errNoMAC)
+		return "", 0, refused("not three parts")
 	}
 	signed := b[:len(b)-len(mac)-1]
 	// As DecodeMulti: the first key that yields a value wins; the cookie
 	// is expired if any key verified its MAC but found the date too old.
-	why, expired := errMAC, false
+	why, expired := "the MAC verifies with no key", false
 	for _, k := range v.keys {
 		if !k.verifies(v.prefix, signed, mac) {
 			continue
 		}
 		t, err := strconv.ParseInt(string(date), 10, 64)
 		if err != nil {
-			why = errBadDate
+			why = "invalid timestamp"
 			continue
 		}
 		if v.expired(t) {
 			expired = true
 			continue
 		}
-		out, err := k.open(buf.inner[:], payload)
-		if err != nil {
-			why = err
+		out, ok := k.open(buf.inner[:], payload)
+		if !ok {
+			why = "the value is not base64, or too short to decrypt"
 			continue
 		}
 		return string(out), t, nil
@@ -153,7 +144,7 @@ func (v *verifier) decode(value string) (string, int64, error) {
 	if expired {
 		return "", 0, ErrCookieExpired
 	}
-	return "", 0, fmt.Errorf("%w: %w", ErrBadCookie, why)
+	return "", 0, refused(why)
 }
 
 // verifies reports whether mac is the HMAC of prefix and signed with k's
@@ -168,19 +159,19 @@ func (k *verifyKey) verifies(prefix, signed, mac []byte) bool {
 }
 
 // open decodes payload into dst and decrypts it with k's block key.
-func (k *verifyKey) open(dst, payload []byte) ([]byte, error) {
+func (k *verifyKey) open(dst, payload []byte) ([]byte, bool) {
 	n, err := base64.URLEncoding.Decode(dst, payload)
 	if err != nil {
-		return nil, errBadPayload
+		return nil, false
 	}
 	out := dst[:n]
 	if k.block == nil {
-		return out, nil
+		return out, true
 	}
 	size := k.block.BlockSize()
 	if len(out) <= size {
-		return nil, errEncrypted
+		return nil, false
 	}
 	cipher.NewCTR(k.block, out[:size]).XORKeyStream(out[size:], out[size:])
-	return out[size:], nil
+	return out[size:], true
 }
