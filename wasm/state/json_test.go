@@ -255,3 +255,33 @@ func BenchmarkEncodingJSON(b *testing.B) {
 		json.Marshal(st)
 	}
 }
+
+// FuzzAppendTime checks appendTime against MarshalJSON for any instant,
+// in UTC (the digit-by-digit path) and in a fixed zone (time's own).
+func FuzzAppendTime(f *testing.F) {
+	for _, t := range edgeTimes {
+		f.Add(t.Unix(), int64(t.Nanosecond()), 0)
+	}
+	f.Add(int64(1796140630), int64(412817692), 9*3600)
+	f.Add(int64(1796140630), int64(100), -1800)
+	f.Fuzz(func(t *testing.T, sec, nsec int64, offset int) {
+		for _, at := range []time.Time{time.Unix(sec, nsec).UTC(), time.Unix(sec, nsec).In(time.FixedZone("", offset%(24*3600)))} {
+			want, wantErr := at.MarshalJSON()
+			got, err := appendTime([]byte("x"), at)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("%v: error %v, MarshalJSON's %v", at, err, wantErr)
+			}
+			if err == nil && string(got) != "x"+string(want) {
+				t.Fatalf("%v: %s, MarshalJSON %s", at, got, want)
+			}
+		}
+	})
+}
+
+func BenchmarkAppendTime(b *testing.B) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 123456789, time.UTC)
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf, _ = appendTime(buf[:0], at)
+	}
+}
