@@ -173,6 +173,10 @@ func (m *Manager) Config() Config {
 // response: a session this request ends (a logout, or a password changed
 // in another browser) is never reported while its cookie is expired. On
 // error, return without writing: the middleware answers with Config.Error.
+//
+// The report's Data is the session's own map, lent rather than copied (a
+// copy was a twentieth of GET /api/state): the caller must not change it.
+// It stays as reported: the session copies it before its next change.
 func (m *Manager) Describe(w http.ResponseWriter, r *http.Request) (*state.Session, error) {
 	if err := m.Commit(w, r); err != nil {
 		return nil, err
@@ -194,6 +198,6 @@ func (m *Manager) Describe(w http.ResponseWriter, r *http.Request) (*state.Sessi
 		Expires:         rec.Deadline,
 		IdleExpires:     idle,
 		AbsoluteExpires: abs,
-		Data:            cloneData(s.data),
+		Data:            s.lend(),
 	}, nil
 }

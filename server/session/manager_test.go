@@ -451,6 +451,45 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+// TestDescribedDataStaysAsReported: Describe lends the session's data
+// rather than copying it; a change after it must neither show in the
+// report nor be lost.
+func TestDescribedDataStaysAsReported(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Session)
+		stored map[string]string
+	}{
+		{"put", func(s *Session) { s.Put("k", "changed"); s.Put("new", "1") }, map[string]string{"k": "changed", "gone": "1", "new": "1"}},
+		{"delete", func(s *Session) { s.Delete("gone") }, map[string]string{"k": "v"}},
+		{"put and delete", func(s *Session) { s.Put("k", "changed"); s.Delete("gone") }, map[string]string{"k": "changed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			cookie := h.get("/put?k=v&gone=1").view.Cookie
+			var desc *state.Session
+			handler := h.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var err error
+				if desc, err = h.m.Describe(w, r); err != nil {
+					t.Error(err)
+					return
+				}
+				tt.change(FromContext(r.Context()))
+			}))
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.AddCookie(&http.Cookie{Name: DefaultCookieName, Value: cookie})
+			handler.ServeHTTP(httptest.NewRecorder(), req)
+			if diff := cmp.Diff(map[string]string{"k": "v", "gone": "1"}, desc.Data); diff != "" {
+				t.Fatalf("the report changed after it was made (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.stored, h.getWith("/get", cookie).view.Data); diff != "" {
+				t.Fatalf("stored (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestServerFullAnswers503(t *testing.T) {
 	h := newHarness(t, harnessOpts{store: MemoryOptions{MaxRecords: 1}})
 	h.get("/login-as?u=alice") // a logged-in session is never evicted

@@ -20,6 +20,7 @@ type Session struct {
 
 	stored *Record           // the record as this request knows it; nil when none is stored. Its Data is unused: see data.
 	data   map[string]string // the working data, owned by this Session
+	lent   bool              // data was lent out (Describe): copy it before changing it
 	user   string            // the working user id; "" anonymous
 	// cookie is the session cookie value the browser holds once this
 	// response is sent, as far as it has decided so far: as received, as
@@ -141,6 +142,7 @@ func (s *Session) Get(key string) (string, bool) {
 func (s *Session) Put(key, value string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.own()
 	s.data[key] = value
 	s.change = s.change.put()
 }
@@ -151,6 +153,7 @@ func (s *Session) Delete(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.data[key]; ok {
+		s.own()
 		delete(s.data, key)
 		s.change = s.change.put()
 	}
@@ -245,6 +248,22 @@ func (s *Session) record(kind string, at time.Time, id, prev, reason string) sta
 	ev := state.Event{Kind: kind, At: at, ID: id, PrevID: prev, Reason: reason}
 	s.events = append(s.events, ev)
 	return ev
+}
+
+// lend returns data for a caller that only reads it, until the next change.
+func (s *Session) lend() map[string]string {
+	if s.data == nil {
+		s.data = map[string]string{} // reported as {}, as a copy would be
+	}
+	s.lent = true
+	return s.data
+}
+
+// own makes data this Session's alone again before a change, if it was lent.
+func (s *Session) own() {
+	if s.lent {
+		s.data, s.lent = maps.Clone(s.data), false
+	}
 }
 
 func cloneData(d map[string]string) map[string]string {
