@@ -202,7 +202,7 @@ func withEcho(echoes *echoStore, now func() time.Time, clientOf func(*http.Reque
 		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
 		// A form's field counts on a state-changing request; a fetch's
 		// header on any (a lesson's fetch GET shows its exchange too).
-		nonce := r.Header.Get(contract.EchoHeader)
+		nonce := canonicalHeader(r.Header, contract.EchoHeader)
 		if nonce == "" && r.Method != http.MethodGet && r.Method != http.MethodHead && r.PostForm != nil {
 			nonce = r.PostForm.Get(contract.EchoField)
 		}
@@ -223,7 +223,7 @@ func snapshot(h http.Header, r *http.Request, sess *session.Session, now time.Ti
 	e := state.Echo{
 		Method:    r.Method,
 		Path:      r.URL.EscapedPath(),
-		Site:      r.Header.Get("Sec-Fetch-Site"),
+		Site:      canonicalHeader(r.Header, "Sec-Fetch-Site"),
 		Cookies:   receivedCookies(r),
 		SetCookie: slices.Clone(h.Values("Set-Cookie")),
 		At:        now.UTC(),

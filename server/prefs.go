@@ -26,7 +26,7 @@ func resolvePrefs(r *http.Request, cookies []*http.Cookie) prefs {
 		p.Lang = c.Value
 	}
 	if p.Lang == "" {
-		p.Lang = langFromAcceptLanguage(r.Header.Get("Accept-Language"))
+		p.Lang = langFromAcceptLanguage(canonicalHeader(r.Header, "Accept-Language"))
 	}
 	if c, ok := firstNamed(cookies, "theme"); ok && validTheme(c.Value) {
 		p.Theme = c.Value

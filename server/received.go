@@ -15,7 +15,7 @@ import (
 // rejects, so the panel would find no such pair in document.cookie. Each
 // pair says how net/http reads it when that differs.
 func receivedCookies(r *http.Request) []state.Cookie {
-	lines := r.Header.Values("Cookie")
+	lines := r.Header["Cookie"] // Values, for a key in canonical form
 	if len(lines) == 0 {
 		return []state.Cookie{}
 	}

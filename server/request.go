@@ -82,6 +82,16 @@ func cookieNamed(r *http.Request, name string) (*http.Cookie, bool) {
 	return firstNamed(cookiesOf(r), name)
 }
 
+// canonicalHeader is h.Get(key) for a key in canonical form (a constant;
+// TestHeaderKeysAreCanonical), which Get would canonicalize again on
+// every request.
+func canonicalHeader(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 func firstNamed(cookies []*http.Cookie, name string) (*http.Cookie, bool) {
 	for _, c := range cookies {
 		if c.Name == name {
