@@ -195,11 +195,13 @@ func (w *traceWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // request, or the header on any) leaves its echo.
 func withEcho(echoes *echoStore, now func() time.Time, clientOf func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := traceOf(r)
-		if t == nil {
-			t = &trace{} // outside withRequest (a test of this middleware alone)
+		rq := requestOf(r)
+		if rq == nil {
+			rq = &request{} // outside withRequest (a test of this middleware alone)
 		}
-		tw := &traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: t}
+		// In the request's record: one allocation fewer per request.
+		tw := &rq.echoWriter
+		*tw = traceWriter{ResponseWriter: w, r: r, echoes: echoes, now: now, trace: &rq.trace}
 		// A form's field counts on a state-changing request; a fetch's
 		// header on any (a lesson's fetch GET shows its exchange too).
 		nonce := canonicalHeader(r.Header, contract.EchoHeader)

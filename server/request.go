@@ -24,9 +24,11 @@ type request struct {
 	cookies []*http.Cookie
 	prefs   prefs
 	trace   trace
-	session session.Slot
-	user    auth.Slot
-	vars    map[string]string // the matched route's variables (routeVar)
+	// echoWriter is withEcho's writer, kept here to save an allocation.
+	echoWriter traceWriter
+	session    session.Slot
+	user       auth.Slot
+	vars       map[string]string // the matched route's variables (routeVar)
 }
 
 type requestKey struct{}
