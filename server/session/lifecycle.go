@@ -31,13 +31,12 @@ func (m *Manager) Commit(w http.ResponseWriter, r *http.Request) error {
 // load finds the request's session. Any cookie that names no live session
 // is recorded as an event and cleared in h straight away, so the page this
 // request renders can show the clearing Set-Cookie.
-func (m *Manager) load(ctx context.Context, h http.Header, r *http.Request) *Session {
-	s := &Session{m: m}
+func (m *Manager) load(ctx context.Context, s *Session, h http.Header, r *http.Request) {
+	s.m = m
 	m.loadInto(ctx, s, h, r)
 	if s.data == nil {
 		s.data = map[string]string{} // none loaded: an empty session to Put into
 	}
-	return s
 }
 
 func (m *Manager) loadInto(ctx context.Context, s *Session, h http.Header, r *http.Request) {
@@ -116,7 +115,8 @@ func (m *Manager) loadOne(ctx context.Context, s *Session, value string, now tim
 	}
 	s.data, rec.Data = rec.Data, nil // the store handed us a copy: own it
 	s.user = rec.UserID
-	s.stored = &rec
+	s.loaded = rec
+	s.stored = &s.loaded
 	s.cookie = value
 	return state.Event{}, true, nil
 }

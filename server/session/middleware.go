@@ -39,13 +39,16 @@ func FromContext(ctx context.Context) *Session {
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		s := m.load(r.Context(), h, r)
+		both := &sessionWriter{}
+		s := &both.s
+		m.load(r.Context(), s, h, r)
 		if slot, _ := r.Context().Value(ctxKey{}).(*Slot); slot != nil && slot.s == nil {
 			slot.s = s
 		} else {
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
 		}
-		sw := &writer{rw: w, m: m, s: s, r: r}
+		sw := &both.w
+		*sw = writer{rw: w, m: m, s: s, r: r}
 		// What outer middleware set (and the load decided) survives a
 		// replaced response; what next set does not. Its fields are
 		// noted, not copied: Header's Set replaces a value slice and Add
@@ -57,6 +60,13 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		sw.finish()
 	})
+}
+
+// sessionWriter is the two things Handler makes for every request, in one
+// allocation rather than two.
+type sessionWriter struct {
+	s Session
+	w writer
 }
 
 // headerField is one field of a response header, as noted before next ran.

@@ -19,6 +19,7 @@ type Session struct {
 	mu sync.Mutex
 
 	stored *Record           // the record as this request knows it; nil when none is stored. Its Data is unused: see data.
+	loaded Record            // the record as loaded, where stored points until a commit replaces it (one allocation fewer)
 	data   map[string]string // the working data, owned by this Session
 	lent   bool              // data was lent out (Describe): copy it before changing it
 	user   string            // the working user id; "" anonymous
