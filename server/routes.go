@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -57,10 +58,24 @@ func outsideSession(healthz, static, app http.Handler) http.Handler {
 // in the request's record instead (routeVar), and the matched handler (or
 // the not-found or wrong-method answer) is called straight from the match.
 // outsideSession has already cleaned the path, as the router would.
+//
+// A method and path the router gives to a route without variables (such
+// as GET /api/state, which the panel asks after every page) come from
+// fixedRoutes instead: the router's answer, looked up, not worked out
+// again with its regular expressions and three allocations.
 func serveRoutes(router *mux.Router) http.Handler {
+	fixed := fixedRoutes(router)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var match mux.RouteMatch
 		rq := requestOf(r)
+		if rq != nil {
+			for _, f := range fixed[r.URL.Path] {
+				if f.method == r.Method {
+					f.handler.ServeHTTP(w, r)
+					return
+				}
+			}
+		}
+		var match mux.RouteMatch
 		if rq == nil || !router.Match(r, &match) {
 			router.ServeHTTP(w, r)
 			return
@@ -68,6 +83,41 @@ func serveRoutes(router *mux.Router) http.Handler {
 		rq.vars = match.Vars
 		match.Handler.ServeHTTP(w, r)
 	})
+}
+
+// fixedRoute is the handler the router picks for one method on a path
+// without variables.
+type fixedRoute struct {
+	method  string
+	handler http.Handler
+	route   *mux.Route // whose handler it is (for the test)
+}
+
+// fixedRoutes asks router, for each method of each route whose path has
+// no variables, which handler it picks for that method and path, and
+// keeps the answers that are that route's (not an earlier route's, not a
+// not-found or wrong-method answer), by path. The answer stands for every
+// request with that method and path because every route (router below)
+// matches on method and path alone; TestFixedRoutesAreTheRouters checks
+// both.
+func fixedRoutes(router *mux.Router) map[string][]fixedRoute {
+	fixed := map[string][]fixedRoute{}
+	router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tpl, err := route.GetPathTemplate()
+		if err != nil || strings.Contains(tpl, "{") {
+			return nil
+		}
+		methods, _ := route.GetMethods()
+		for _, method := range methods {
+			var match mux.RouteMatch
+			probe := &http.Request{Method: method, URL: &url.URL{Path: tpl}, Header: http.Header{}}
+			if router.Match(probe, &match) && match.Route == route && match.MatchErr == nil {
+				fixed[tpl] = append(fixed[tpl], fixedRoute{method, match.Handler, route})
+			}
+		}
+		return nil
+	})
+	return fixed
 }
 
 // routeVar returns the named variable of the route r matched (mux.Vars).
@@ -108,7 +158,8 @@ func (s *Server) withSession(app http.Handler) http.Handler {
 	return h
 }
 
-// router holds every application route.
+// router holds every application route. Each matches on method and path
+// alone (no Host, Headers, Queries or MatcherFunc): fixedRoutes relies on it.
 func (s *Server) router() *mux.Router {
 	site, a := s.site, s.auth
 	r := mux.NewRouter()

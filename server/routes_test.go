@@ -3,7 +3,11 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/gorilla/mux"
 )
 
 // TestOutsideSession: the health check and the static files are answered
@@ -89,4 +93,64 @@ func TestLessonListRedirects(t *testing.T) {
 	if res := b.get("/"); res.StatusCode != http.StatusOK {
 		t.Errorf("GET / (where /lessons leads): %d", res.StatusCode)
 	}
+}
+
+// TestFixedRoutesAreTheRouters: serveRoutes answers a method and path
+// without variables from fixedRoutes, which holds only if every route
+// matches on method and path alone (a path matcher and a method matcher,
+// nothing else) and fixedRoutes says what the router says, for every
+// method on every route's path.
+func TestFixedRoutesAreTheRouters(t *testing.T) {
+	lab := newTestLab(t)
+	_, router := lab.app.handler()
+	fixed := fixedRoutes(router)
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions}
+	var paths []string
+	router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		// mux keeps a route's matchers unexported; two are a path and methods.
+		matchers := reflect.ValueOf(route).Elem().FieldByName("matchers")
+		if !matchers.IsValid() {
+			t.Fatal("gorilla/mux's Route no longer has the matchers field this test counts")
+		}
+		tpl, _ := route.GetPathTemplate()
+		if _, err := route.GetMethods(); err != nil || matchers.Len() != 2 {
+			t.Errorf("route %q has %d matchers (methods: %v): fixedRoutes needs a path and methods alone", tpl, matchers.Len(), err)
+		}
+		paths = append(paths, tpl)
+		return nil
+	})
+	paths = append(paths, "/lessons/sessions", "/no-such-page", "/api/state/")
+	hits := 0
+	for _, p := range paths {
+		for _, method := range methods {
+			var match mux.RouteMatch
+			req := httptest.NewRequest(method, p, nil)
+			routed := router.Match(req, &match) && match.MatchErr == nil
+			var got *fixedRoute
+			for i, f := range fixed[p] {
+				if f.method == method {
+					got = &fixed[p][i]
+				}
+			}
+			switch {
+			case got == nil && routed && !strings.Contains(routeTemplate(match.Route), "{"):
+				t.Errorf("%s %s: the router has route %q, fixedRoutes none", method, p, routeTemplate(match.Route))
+			case got != nil && (!routed || got.route != match.Route):
+				t.Errorf("%s %s: fixedRoutes has route %q, the router %q (%v)", method, p, routeTemplate(got.route), routeTemplate(match.Route), match.MatchErr)
+			case got != nil:
+				hits++
+			}
+		}
+	}
+	if hits == 0 || len(fixed["/api/state"]) != 2 {
+		t.Fatalf("fixedRoutes answers %d of the probes, GET /api/state as %+v", hits, fixed["/api/state"])
+	}
+}
+
+func routeTemplate(r *mux.Route) string {
+	if r == nil {
+		return ""
+	}
+	tpl, _ := r.GetPathTemplate()
+	return tpl
 }
