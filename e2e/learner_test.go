@@ -56,6 +56,18 @@ func (s *suite) newLearner(t testing.TB, name string) *learner {
 	return l
 }
 
+// phone gives the learner's tab a phone's screen: 390×844 CSS pixels, the
+// layout with the panel below the lesson (a mouse still clicks: chromedp's
+// clicks are mouse events, which a touch screen's emulation drops). Many learners come on
+// one; it is also a third of the pixels a wide screen has to paint, which
+// the suite's software rendering pays for on every page load.
+func (l *learner) phone(t testing.TB) {
+	t.Helper()
+	l.do(t, "use a phone's screen", func(ctx context.Context) error {
+		return l.tab.Do(ctx, chromedp.EmulateViewport(390, 844))
+	})
+}
+
 // probe is what settle polls: a cheap look at the page.
 type probe struct {
 	Marked  bool   `json:"marked"` // the document from before the action is still there

@@ -21,8 +21,9 @@ import (
 var ownServer = map[string]bool{"many-sessions": true}
 
 // TestLessons walks every step of every lesson in English, each lesson in a
-// fresh browser context of its own, then loads the lesson in Korean and
-// checks that it is complete. (TestRealPath walks them all in one.)
+// fresh browser context of its own on a phone's screen, then loads the
+// lesson in Korean and checks that it is complete. (TestRealPath walks them
+// all in one browser, on a wide screen.)
 func TestLessons(t *testing.T) {
 	t.Parallel()
 	s := start(t)
@@ -30,6 +31,7 @@ func TestLessons(t *testing.T) {
 		t.Run(fmt.Sprintf("%02d-%s", l.Number, l.Slug), func(t *testing.T) {
 			t.Parallel()
 			lr := s.newLearner(t, l.Slug)
+			lr.phone(t)
 			if ownServer[l.Slug] {
 				lr.base = s.site(t, server.Config{}, server.Deps{})
 			}

@@ -48,6 +48,7 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 		}
 	}
 	actionMark := l.tab.Net.Mark()
+	var aways []expect.AwayStep // the steps decided on the page their action led to
 	for _, st := range text.Steps {
 		began := time.Now()
 		v, fails, err := l.step(lesson.Slug, text.Lang, st, &actionMark)
@@ -69,6 +70,9 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 			}
 			return first, &stepError{lines: lines, artifacts: l.saveFailure(fmt.Sprintf("step%d-%s", st.N, text.Lang), view, lines)}
 		}
+		if _, on := v.Page.Step(st.N); !on && v.Page.Away != nil && v.Page.Away.N == st.N {
+			aways = append(aways, *v.Page.Away)
+		}
 		l.screenshot(t, fmt.Sprintf("%s-%d-%s", lesson.Slug, st.N, text.Lang))
 		l.prev = v.Now()
 		t.Logf("%s %q (%s): %d checks passed in %v", label, st.Title, st.Action, len(st.Expect), time.Since(began).Round(time.Millisecond))
@@ -83,7 +87,41 @@ func (l *learner) walk(t testing.TB, lesson *lessons.Lesson, text *lessons.Text)
 	if err != nil {
 		return first, &stepError{lines: []string{err.Error()}, artifacts: l.saveFailure("progress-"+text.Lang, nil, []string{err.Error()})}
 	}
+	// A learner who comes back to an earlier step decided a page away
+	// (reloading the lesson at it) sees the marks that page showed, though
+	// later steps' actions have left the lesson since.
+	if len(aways) > 1 {
+		if fails := l.revisit(ctx, lesson.Slug, aways[0]); len(fails) > 0 {
+			return first, &stepError{lines: fails, artifacts: l.saveFailure("revisit-"+text.Lang, nil, fails)}
+		}
+	}
 	return first, nil
+}
+
+// revisit opens the lesson at a step decided a page away and compares its
+// marks with those that page showed.
+func (l *learner) revisit(ctx context.Context, slug string, away expect.AwayStep) []string {
+	label := fmt.Sprintf("%s step %d, opened again after the later steps", slug, away.N)
+	if err := l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, away.N)); err != nil {
+		return []string{label + ": " + err.Error()}
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expect.SnapshotJS))
+	if err != nil {
+		return []string{label + ": read the page: " + err.Error()}
+	}
+	p, err := expect.ParsePage(raw)
+	if err != nil {
+		return []string{label + ": " + err.Error()}
+	}
+	back, ok := p.Step(away.N)
+	if !ok {
+		return []string{fmt.Sprintf("%s: %s has no step %d", label, p.URL, away.N)}
+	}
+	var fails []string
+	for _, d := range expect.SeenAgreement(away, back) {
+		fails = append(fails, label+": "+d)
+	}
+	return fails
 }
 
 // step goes to the step, performs its action and checks what it expects.

@@ -31,6 +31,10 @@ type Tab struct {
 	errors  []string // the console's errors and uncaught exceptions
 }
 
+// maxKeptBody is the largest response body DevTools keeps for the suite to
+// read back (see NewTab).
+const maxKeptBody = 1 << 20
+
 // NewTab opens a tab in a new browser context. It waits while the browser has
 // its maximum of tabs open. Close it when done.
 func (b *Browser) NewTab() (*Tab, error) {
@@ -43,6 +47,20 @@ func (b *Browser) NewTab() (*Tab, error) {
 		cancel()
 		release()
 		return nil, fmt.Errorf("open a tab: %w", err)
+	}
+	// chromedp enables the Network domain with Chromium's default buffers,
+	// so the renderer keeps a copy of every response body for
+	// Network.getResponseBody, the 2.9 MB panel.wasm on every page load
+	// included: in a trace, 12 of the ~300 ms a lesson page load costs its
+	// main thread. The suite reads back only /api/state's small JSON;
+	// larger bodies are not kept.
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{
+		MaxResourceBufferSize: new(int64(maxKeptBody)),
+		MaxTotalBufferSize:    new(int64(16 * maxKeptBody)),
+	}); err != nil {
+		cancel()
+		release()
+		return nil, fmt.Errorf("set the tab's network buffers: %w", err)
 	}
 	t := &Tab{ctx: ctx, cancel: cancel, release: release, Net: rec}
 	messages := chromedp.Console(ctx)

@@ -16,6 +16,13 @@
   // (wasm/panel Away, KeyAway): the first page it lands on decides its
   // checks there and keeps the verdicts in it for the lesson page.
   const AWAY = 'cookielab.away';
+  // sessionStorage: every step decided a page away in this tab, by
+  // "slug/n", so that a step keeps its marks when a later step's action
+  // takes AWAY over: going back to it shows what its page decided.
+  const SEEN = 'cookielab.seen';
+  const loadSeen = () => {
+    try { return JSON.parse(sessionStorage.getItem(SEEN)) || {}; } catch { return {}; }
+  };
 
   const loadProgress = () => {
     try { return JSON.parse(localStorage.getItem(PROGRESS)) || {}; } catch { return {}; }
@@ -53,7 +60,12 @@
       try { away = JSON.parse(sessionStorage.getItem(AWAY)); } catch { /* none */ }
       if (!away || away.lesson !== d.lesson || away.step !== d.step || !Array.isArray(d.results)) return;
       away.seen = { url: d.url, ok: d.ok === true, results: d.results };
-      try { sessionStorage.setItem(AWAY, JSON.stringify(away)); } catch { /* blocked */ }
+      const seen = loadSeen();
+      seen[`${away.lesson}/${away.step}`] = away;
+      try {
+        sessionStorage.setItem(AWAY, JSON.stringify(away));
+        sessionStorage.setItem(SEEN, JSON.stringify(seen));
+      } catch { /* blocked */ }
       showAway(away, d);
     });
     // The step's checks where its action led: a list like the lesson's,
@@ -189,9 +201,22 @@
     for (const g of lcParts) g.classList.toggle('active', on.has(g.dataset.lc));
   };
 
+  // The step about to be shown was decided a page away, but AWAY now
+  // holds a later step (or nothing): put its verdicts back where the
+  // panel reads them, before it sees the step change (data-current).
+  const restoreSeen = (n) => {
+    const kept = loadSeen()[`${slug}/${n}`];
+    if (!kept || !kept.seen) return;
+    let away = null;
+    try { away = JSON.parse(sessionStorage.getItem(AWAY)); } catch { /* none */ }
+    if (away && away.lesson === slug && away.step === n && away.seen) return;
+    try { sessionStorage.setItem(AWAY, JSON.stringify(kept)); } catch { /* blocked */ }
+  };
+
   const show = (n, focus) => {
     current = Math.min(Math.max(n, 1), total);
     const stepEl = steps[current - 1];
+    restoreSeen(current);
     for (const s of steps) s.toggleAttribute('data-current', s === stepEl);
     label.textContent = label.dataset.template.replace('{n}', current).replace('{total}', total);
     const url = new URL(location.href);
