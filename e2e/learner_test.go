@@ -56,15 +56,15 @@ func (s *suite) newLearner(t testing.TB, name string) *learner {
 	return l
 }
 
-// phone gives the learner's tab a phone's screen: 390×844 CSS pixels, the
-// layout with the panel below the lesson (a mouse still clicks: chromedp's
-// clicks are mouse events, which a touch screen's emulation drops). Many learners come on
-// one; it is also a third of the pixels a wide screen has to paint, which
-// the suite's software rendering pays for on every page load.
+// phone gives the learner's tab a phone's screen: 390×844 CSS pixels, a
+// mobile viewport and touch, the layout with the panel below the lesson.
+// Many learners come on one; it is also a third of the pixels a wide
+// screen has to paint, which the suite's software rendering pays for on
+// every page load.
 func (l *learner) phone(t testing.TB) {
 	t.Helper()
 	l.do(t, "use a phone's screen", func(ctx context.Context) error {
-		return l.tab.Do(ctx, chromedp.EmulateViewport(390, 844))
+		return l.tab.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 	})
 }
 
