@@ -105,17 +105,9 @@ func (l *learner) revisit(ctx context.Context, slug string, away expect.AwayStep
 	if err := l.open(ctx, fmt.Sprintf("/lessons/%s?step=%d", slug, away.N)); err != nil {
 		return []string{label + ": " + err.Error()}
 	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expect.SnapshotJS))
-	if err != nil {
-		return []string{label + ": read the page: " + err.Error()}
-	}
-	p, err := expect.ParsePage(raw)
+	back, err := l.stepShown(ctx, away.N, "the address led to")
 	if err != nil {
 		return []string{label + ": " + err.Error()}
-	}
-	back, ok := p.Step(away.N)
-	if !ok {
-		return []string{fmt.Sprintf("%s: %s has no step %d", label, p.URL, away.N)}
 	}
 	var fails []string
 	for _, d := range expect.SeenAgreement(away, back) {
@@ -185,6 +177,12 @@ func (l *learner) backToStep(ctx context.Context, n int) (expect.PageStep, error
 	if err := l.click(ctx, "[data-back-to-step]:not([hidden]) a", n, nil); err != nil {
 		return expect.PageStep{}, err
 	}
+	return l.stepShown(ctx, n, "the way back led to")
+}
+
+// stepShown reads the page and returns step n as it draws it; led says how
+// the page was reached, for the error when it has no such step.
+func (l *learner) stepShown(ctx context.Context, n int, led string) (expect.PageStep, error) {
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expect.SnapshotJS))
 	if err != nil {
 		return expect.PageStep{}, fmt.Errorf("read the page: %w", err)
@@ -195,7 +193,7 @@ func (l *learner) backToStep(ctx context.Context, n int) (expect.PageStep, error
 	}
 	s, ok := p.Step(n)
 	if !ok {
-		return s, fmt.Errorf("the way back led to %s, which has no step %d", p.URL, n)
+		return s, fmt.Errorf("%s %s, which has no step %d", led, p.URL, n)
 	}
 	return s, nil
 }

@@ -23,6 +23,9 @@
   const loadSeen = () => {
     try { return JSON.parse(sessionStorage.getItem(SEEN)) || {}; } catch { return {}; }
   };
+  const loadAway = () => {
+    try { return JSON.parse(sessionStorage.getItem(AWAY)); } catch { return null; }
+  };
 
   const loadProgress = () => {
     try { return JSON.parse(localStorage.getItem(PROGRESS)) || {}; } catch { return {}; }
@@ -56,8 +59,7 @@
       const d = e.detail || {};
       if (typeof d.lesson !== 'string' || !Number.isInteger(d.step) || d.step < 1) return;
       if (d.ok === true) markDone(d.lesson, d.step);
-      let away = null;
-      try { away = JSON.parse(sessionStorage.getItem(AWAY)); } catch { /* none */ }
+      const away = loadAway();
       if (!away || away.lesson !== d.lesson || away.step !== d.step || !Array.isArray(d.results)) return;
       away.seen = { url: d.url, ok: d.ok === true, results: d.results };
       const seen = loadSeen();
@@ -141,10 +143,10 @@
   // A lesson page loaded: an action that came back here (a post with its
   // next field, a reload) is decided here, as it always was; only
   // verdicts a page away decided are kept.
-  try {
-    const away = JSON.parse(sessionStorage.getItem(AWAY));
-    if (away && !away.seen) sessionStorage.removeItem(AWAY);
-  } catch { sessionStorage.removeItem(AWAY); }
+  const landed = loadAway();
+  if (!landed || !landed.seen) {
+    try { sessionStorage.removeItem(AWAY); } catch { /* storage blocked */ }
+  }
   // A step's action that may leave the page (a link, a form): keep the
   // step, its checks and their words for the page it lands on. A press
   // step passes one page first, the one with the button to press.
@@ -207,8 +209,7 @@
   const restoreSeen = (n) => {
     const kept = loadSeen()[`${slug}/${n}`];
     if (!kept || !kept.seen) return;
-    let away = null;
-    try { away = JSON.parse(sessionStorage.getItem(AWAY)); } catch { /* none */ }
+    const away = loadAway();
     if (away && away.lesson === slug && away.step === n && away.seen) return;
     try { sessionStorage.setItem(AWAY, JSON.stringify(kept)); } catch { /* blocked */ }
   };
