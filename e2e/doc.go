@@ -19,7 +19,7 @@
 // Run it with `go test ./e2e/ -v` once the panel is built (`make panel`).
 // Environment:
 //
-//	CHROMIUM=path        the browser (default: /usr/bin/chromium, chromium, chromium-browser, google-chrome)
+//	CHROMIUM=path        the browser (default: chromium-headless-shell, else chromium, chromium-browser, google-chrome)
 //	CI=true              a missing browser fails the suite instead of skipping it
 //	E2E_ARTIFACTS=dir    where failures leave a screenshot, the page's HTML and the console log
 //	E2E_SCREENSHOTS=dir  also keep a screenshot of every step, named lesson-step-lang.png

@@ -51,10 +51,12 @@ func TestFind(t *testing.T) {
 	}{
 		{"CHROMIUM wins", env("CHROMIUM", "/x/chrome"), installed("/x/chrome", "/usr/bin/chromium"), "/x/chrome", ""},
 		{"CHROMIUM must exist", env("CHROMIUM", "/x/none"), installed("/usr/bin/chromium"), "", "CHROMIUM=/x/none"},
-		{"debian path first", env(), installed("/usr/bin/chromium", "google-chrome"), "/usr/bin/chromium", ""},
+		{"the headless shell first", env(), installed("/usr/bin/chromium", "/usr/bin/chromium-headless-shell"), "/usr/bin/chromium-headless-shell", ""},
+		{"the shell on the PATH before chromium", env(), installed("/usr/bin/chromium", "chromium-headless-shell"), "/opt/bin/chromium-headless-shell", ""},
+		{"debian path of chromium next", env(), installed("/usr/bin/chromium", "google-chrome"), "/usr/bin/chromium", ""},
 		{"chromium-browser", env(), installed("chromium-browser", "google-chrome"), "/opt/bin/chromium-browser", ""},
 		{"google-chrome last", env(), installed("google-chrome"), "/opt/bin/google-chrome", ""},
-		{"none", env(), installed(), "", "apt-get install -y chromium"},
+		{"none", env(), installed(), "", "apt-get install -y chromium-headless-shell"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
