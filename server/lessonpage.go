@@ -9,16 +9,21 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cookielab/lessons"
 	"cookielab/lessons/step"
 	"cookielab/wasm/contract"
 )
 
-// lessonPages holds every lesson page's article rendered once, when the
-// server starts, for each lesson, language and current step: a lesson page
-// then costs a map lookup and the layout (header, notice, echo), not a walk
-// of the lesson through html/template.
+// lessonPages holds every lesson page's article for each lesson, language
+// and current step. Its steps are built (and checked) when the server
+// starts; each article is rendered the first time it is asked for and kept:
+// a lesson page then costs a map lookup and the layout (header, notice,
+// echo), not a walk of the lesson through html/template. (Rendering every
+// article at start, n articles of n steps per lesson and language, was
+// most of a server's start: about a second under -race, paid by every
+// server the browser suite starts.)
 type lessonPages struct {
 	byKey map[lessonKey]*lessonPage
 }
@@ -28,12 +33,17 @@ type lessonKey struct {
 	step       int
 }
 
-// lessonPage is one rendered article. randMarker stands where a field's
-// {rand} digits go; they are drawn per request.
+// lessonPage is one article. randMarker stands where a field's {rand}
+// digits go; they are drawn per request.
 type lessonPage struct {
 	title string
-	html  string
 	rand  bool
+
+	once    sync.Once
+	view    *articleView // what to render; dropped once rendered
+	article *template.Template
+	html    string
+	err     error
 }
 
 // randMarker is what a pre-rendered {rand} looks like: nothing a lesson
@@ -49,12 +59,23 @@ func (lp *lessonPages) page(slug, lang string, n int) *lessonPage {
 	return lp.byKey[lessonKey{slug, lang, 1}]
 }
 
-// fill returns the article with fresh random digits where {rand} was.
-func (p *lessonPage) fill(digits string) template.HTML {
-	if !p.rand {
-		return template.HTML(p.html)
+// fill returns the article with fresh random digits where {rand} was,
+// rendering it the first time.
+func (p *lessonPage) fill(digits string) (template.HTML, error) {
+	p.once.Do(func() {
+		var buf bytes.Buffer
+		if err := p.article.ExecuteTemplate(&buf, "article", p.view); err != nil {
+			p.err = fmt.Errorf("lesson %s (%s) step %d: %w", p.view.Lesson.Slug, p.view.lang, p.view.Current, err)
+		}
+		p.html, p.view, p.article = buf.String(), nil, nil
+	})
+	if p.err != nil {
+		return "", p.err
 	}
-	return template.HTML(strings.ReplaceAll(p.html, randMarker, digits))
+	if !p.rand {
+		return template.HTML(p.html), nil
+	}
+	return template.HTML(strings.ReplaceAll(p.html, randMarker, digits)), nil
 }
 
 // articleView is what the "article" template (lesson.html) draws.
@@ -115,7 +136,7 @@ type pageOptions struct {
 	otherSite     string  // Config.AttackerOrigin: lesson 14's second site, "" when not running
 }
 
-// buildLessonPages renders every article. article is the template that
+// buildLessonPages builds every lesson's steps and readies its articles. article is the template that
 // holds "article" (lesson.html with the layout).
 func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, opts pageOptions) (*lessonPages, error) {
 	controls := map[string]*template.Template{}
@@ -149,13 +170,10 @@ func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr trans
 				a.Steps = append(a.Steps, v)
 			}
 			for n := 1; n <= max(len(t.Steps), 1); n++ {
-				a.Current = n
-				a.StepLabel = a.T("lesson.step", "n", n, "total", len(t.Steps))
-				var buf bytes.Buffer
-				if err := article.ExecuteTemplate(&buf, "article", a); err != nil {
-					return nil, fmt.Errorf("lesson %s (%s): %w", l.Slug, lang, err)
-				}
-				lp.byKey[lessonKey{l.Slug, lang, n}] = &lessonPage{title: t.Title, html: buf.String(), rand: rand}
+				v := *a
+				v.Current = n
+				v.StepLabel = a.T("lesson.step", "n", n, "total", len(t.Steps))
+				lp.byKey[lessonKey{l.Slug, lang, n}] = &lessonPage{title: t.Title, rand: rand, view: &v, article: article}
 			}
 		}
 	}

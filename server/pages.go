@@ -78,8 +78,13 @@ func handleLesson(s *site, cat *lessons.Catalog, pages *lessonPages) http.Handle
 			current = 1
 		}
 		lp := pages.page(slug, pg.Lang, current)
+		article, err := lp.fill(randomDigits(6))
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		pg.Title = lp.title
-		pg.Data = lp.fill(randomDigits(6))
+		pg.Data = article
 		s.render(w, r, http.StatusOK, "lesson", pg)
 	})
 }
