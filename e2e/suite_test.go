@@ -96,7 +96,7 @@ func setup() {
 		setupErr = fmt.Errorf("the panel is not built (%s is missing): run make test (it builds the panel)", panelWasm)
 		return
 	}
-	cat, err := lessons.Load()
+	cat, err := loadCatalog()
 	if err != nil {
 		setupErr = fmt.Errorf("load the lessons: %w", err)
 		return
@@ -151,6 +151,13 @@ func newServer(cfg server.Config, deps server.Deps) (http.Handler, error) {
 // test needs no slow hash; Django's docs suggest the same).
 func newApp(cfg server.Config, deps server.Deps) (*server.Server, error) {
 	cfg.WaitScale = suiteWaitScale
+	if deps.Lessons == nil {
+		cat, err := loadCatalog()
+		if err != nil {
+			return nil, err
+		}
+		deps.Lessons = cat
+	}
 	if deps.Users == nil {
 		users, err := auth.NewSeededUsers(auth.UsersOptions{Cost: bcrypt.MinCost})
 		if err != nil {
@@ -164,6 +171,11 @@ func newApp(cfg server.Config, deps server.Deps) (*server.Server, error) {
 	}
 	return app, nil
 }
+
+// loadCatalog loads the embedded lessons once for the whole suite: the
+// catalog is read-only, and every server the suite starts (a dozen and
+// more) shares it rather than parsing the lessons again.
+var loadCatalog = sync.OnceValues(lessons.Load)
 
 // startLab starts a Cookie Lab server (newApp) and lesson 14's attacker
 // site beside it: the lab at 127.0.0.1, the attacker site reached as
