@@ -136,8 +136,9 @@ type pageOptions struct {
 	otherSite     string  // Config.AttackerOrigin: lesson 14's second site, "" when not running
 }
 
-// buildLessonPages builds every lesson's steps and readies its articles. article is the template that
-// holds "article" (lesson.html with the layout).
+// buildLessonPages builds every lesson's steps and readies its articles
+// (fill renders each). article is the template that holds "article"
+// (lesson.html with the layout).
 func buildLessonPages(cat *lessons.Catalog, article *template.Template, tr translations, opts pageOptions) (*lessonPages, error) {
 	controls := map[string]*template.Template{}
 	for _, k := range step.Actions {

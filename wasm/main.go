@@ -294,7 +294,6 @@ func (p *app) refresh(nonce string) {
 	}
 	// After /api/state, so the list reflects what its response set.
 	in.Store, in.StoreErr = readStore(pre.store)
-
 	in.StoreOK = in.StoreErr == ""
 	m := panel.Build(p.live.Input(in, p.wall()))
 	p.render(&m)
