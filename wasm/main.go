@@ -279,8 +279,7 @@ func (p *app) refresh(nonce string) {
 		Step:           stepContext(),
 		Redirects:      p.redirects,
 	}
-	pre := prefetched(f.URL)
-	st, err := fetchState(f.URL, pre)
+	st, err := fetchState(f.URL, prefetched(f.URL))
 	if p.renders == 0 {
 		_ = try(func() { global.Get("performance").Call("mark", "cookielab:state") })
 	}
@@ -293,7 +292,7 @@ func (p *app) refresh(nonce string) {
 		in.State = &st
 	}
 	// After /api/state, so the list reflects what its response set.
-	in.Store, in.StoreErr = readStore(pre.store)
+	in.Store, in.StoreErr = readStore()
 	in.StoreOK = in.StoreErr == ""
 	m := panel.Build(p.live.Input(in, p.wall()))
 	p.render(&m)
@@ -321,31 +320,24 @@ func (p *app) render(m *panel.Model) {
 	}
 }
 
-// early is what panel.js asked for while the panel was compiled
-// (window.cookielabPanel): the GET /api/state response, its body read as
-// JSON, and the Cookie Store's list read once that response had come (so
-// it holds what the response set). Each is a promise, or undefined.
-type early struct{ state, body, store js.Value }
-
-// prefetched is what panel.js asked for, if it asked for url; it is taken
-// once.
-func prefetched(url string) early {
-	none := early{js.Undefined(), js.Undefined(), js.Undefined()}
+// prefetched is the response panel.js asked for while the panel was
+// compiled (window.cookielabPanel), if it asked for url; it is taken once.
+func prefetched(url string) js.Value {
 	cp := global.Get("cookielabPanel")
 	if !cp.Truthy() {
-		return none
+		return js.Undefined()
 	}
 	global.Set("cookielabPanel", js.Undefined())
 	if s := cp.Get("stateURL"); s.Type() != js.TypeString || s.String() != url {
-		return none
+		return js.Undefined()
 	}
-	return early{cp.Get("state"), cp.Get("stateBody"), cp.Get("store")}
+	return cp.Get("state")
 }
 
-// fetchState fetches and decodes GET /api/state, or decodes what panel.js
-// fetched (pre) when it did.
-func fetchState(url string, pre early) (panel.State, error) {
-	if !pre.state.Truthy() {
+// fetchState fetches and decodes GET /api/state, or decodes the response
+// promise pre when given.
+func fetchState(url string, pre js.Value) (panel.State, error) {
+	if !pre.Truthy() {
 		opts := map[string]any{
 			"credentials": "same-origin",
 			"cache":       "no-store",
@@ -354,19 +346,16 @@ func fetchState(url string, pre early) (panel.State, error) {
 		if t := global.Get("AbortSignal").Get("timeout"); t.Type() == js.TypeFunction {
 			opts["signal"] = global.Get("AbortSignal").Call("timeout", 10000)
 		}
-		pre = early{state: global.Call("fetch", url, opts), body: js.Undefined()}
+		pre = global.Call("fetch", url, opts)
 	}
-	resp, err := await(pre.state)
+	resp, err := await(pre)
 	if err != nil {
 		return panel.State{}, err
 	}
 	if !resp.Get("ok").Bool() {
 		return panel.State{}, httpError(resp.Get("status").Int())
 	}
-	if !pre.body.Truthy() {
-		pre.body = resp.Call("json")
-	}
-	body, err := await(pre.body)
+	body, err := await(resp.Call("json"))
 	if err != nil {
 		return panel.State{}, err
 	}
@@ -427,18 +416,15 @@ func attr(el js.Value, name string) string {
 }
 
 // readStore lists the cookies a script here may see, with their
-// attributes, through the Cookie Store API (pre: panel.js's read, when it
-// made one); the error says why not.
-func readStore(pre js.Value) ([]panel.StoreCookie, string) {
+// attributes, through the Cookie Store API; the error says why not.
+func readStore() ([]panel.StoreCookie, string) {
 	cs := global.Get("cookieStore")
 	if cs.Type() != js.TypeObject {
 		return nil, "no cookieStore in this browser or context"
 	}
-	promise := pre
-	if !promise.Truthy() {
-		if err := try(func() { promise = cs.Call("getAll") }); err != nil {
-			return nil, err.Error()
-		}
+	var promise js.Value
+	if err := try(func() { promise = cs.Call("getAll") }); err != nil {
+		return nil, err.Error()
 	}
 	list, err := await(promise)
 	if err != nil {

@@ -42,14 +42,6 @@
   var stateURL = /^[0-9a-f]{32}$/.test(pending) ? '/api/state?echo=' + pending : '/api/state';
   var state = fetch(stateURL, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
   state.catch(function () { /* the panel reports it */ });
-  // Its body, and the Cookie Store's list once it has come (so that the
-  // list holds what it set), are read while the module compiles too.
-  var stateBody = state.then(function (r) { return r.ok ? r.json() : undefined; });
-  stateBody.catch(function () { /* the panel reports it */ });
-  var store = window.cookieStore && typeof window.cookieStore.getAll === 'function'
-    ? state.then(null, function () { /* read the jar all the same */ }).then(function () { return window.cookieStore.getAll(); })
-    : undefined;
-  if (store) store.catch(function () { /* the panel reports it */ });
   // The panel's labels in the page's language (panel.LANG.json, preloaded
   // too): kept out of the binary.
   var labelsLink = document.querySelector('link[data-panel-labels]');
@@ -66,7 +58,7 @@
     })
     : Promise.reject(new Error('no panel labels linked'));
   labels.catch(function () { /* the panel shows its label keys */ });
-  window.cookielabPanel = { stateURL: stateURL, state: state, stateBody: stateBody, store: store, labels: labels };
+  window.cookielabPanel = { stateURL: stateURL, state: state, labels: labels };
 
   var start = function () {
     var panel = document.getElementById('panel');
