@@ -2,8 +2,10 @@ package web
 
 import (
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -232,5 +234,30 @@ func TestStaticHashedName(t *testing.T) {
 	other := fstest.MapFS{"panel.wasm": {Data: []byte("\x00asm another build")}}
 	if newStatic(other).name("panel.wasm") == name {
 		t.Error("two builds share a name")
+	}
+}
+
+// panelBrotliLimit is what panel.wasm may weigh on the wire, brotli-
+// compressed: the issue's 560 KB, read as 560,000 bytes (README.md, "The
+// panel's weight"). Brotli's output moves by a KB or so with any small
+// change to the binary, so the margin under it is worth watching.
+const panelBrotliLimit = 560_000
+
+// TestPanelFitsTheWire: the built panel's brotli copy, as embedded, is
+// within the limit. Without a built panel (go test without make panel) it
+// skips, except under CI=true, where make test has built it.
+func TestPanelFitsTheWire(t *testing.T) {
+	info, err := fs.Stat(static, "static/panel.wasm.br")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true, yet no panel.wasm.br is embedded (make test builds it first): %v", err)
+		}
+		t.Skip("the panel is not built (make panel)")
+	}
+	if info.Size() > panelBrotliLimit {
+		t.Errorf("panel.wasm is %d bytes brotli, %d over the limit of %d: the change must pay for itself (wasm/README.md says what keeps the panel small)",
+			info.Size(), info.Size()-panelBrotliLimit, panelBrotliLimit)
+	} else {
+		t.Logf("panel.wasm: %d bytes brotli, %d under the limit", info.Size(), panelBrotliLimit-info.Size())
 	}
 }
