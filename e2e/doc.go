@@ -23,7 +23,7 @@
 //	CI=true              a missing browser fails the suite instead of skipping it
 //	E2E_ARTIFACTS=dir    where failures leave a screenshot, the page's HTML and the console log
 //	E2E_SCREENSHOTS=dir  also keep a screenshot of every step, named lesson-step-lang.png
-//	E2E_TABS=n           tabs open at once (default 4)
+//	E2E_TABS=n           tabs open at once (default 4); unless -parallel is given, twice as many tests run at once
 //	E2E_SERVER_LOG=1     show the server's log
 //	AXE_CORE=path        axe-core's axe.min.js for TestAccessibility (default: .cache/npm, where .ci/run installs it)
 //
