@@ -30,6 +30,9 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			st.Authenticated = true
 			st.User = &state.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, DateJoined: u.DateJoined, LastLogin: u.LastLogin}
 		}
+		// Describe commits the session first (nothing changes on a read,
+		// but a write pending would go out with this response), so the
+		// report and this response's Set-Cookie lines agree.
 		var err error
 		if st.Session, err = sessions.Describe(w, r); err != nil {
 			return // the session middleware answers with the error page
@@ -43,13 +46,6 @@ func handleState(log *slog.Logger, sessions *session.Manager, echoes *echoStore,
 			if e, ok := echoes.take(nonce, sess.ID(), clientOf(r)); ok {
 				st.Echo = &e
 			}
-		}
-		// Commit now (nothing changes on a read, but a future write would
-		// go out with this response) so its Set-Cookie lines are known.
-		if err := sessions.Commit(w, r); err != nil {
-			log.Error("committing the session", "method", r.Method, "path", r.URL.Path, "err", err)
-			http.Error(w, "The session could not be read.", http.StatusInternalServerError)
-			return
 		}
 		// From at, not st.Now: escape analysis takes st's fields for one,
 		// and resp, whose address st keeps, would then go to the heap.
