@@ -123,6 +123,12 @@ type Model struct {
 
 // Build computes the view model of one render.
 func Build(in Input) Model {
+	// A form answered with a page, not a redirect: the page's echo (taken
+	// as it was drawn) and the action's (as its header went out) are one
+	// exchange, and the action's is the whole of it.
+	if a, p := in.ActionEcho, in.PageEcho; a != nil && p != nil && a.Status/100 != 3 && a.Method == p.Method && a.Path == p.Path {
+		in.PageEcho = nil
+	}
 	m := Model{origin: in.Origin, Lang: Lang(in.Lang), Err: in.Err, Now: in.Now, Zone: in.Zone, SessionCookies: in.SessionCookies}
 	prev, hasPrev := in.Prev, in.Prev != nil
 	if prev == nil {

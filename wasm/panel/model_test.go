@@ -472,3 +472,30 @@ func TestSwitchesShown(t *testing.T) {
 		})
 	}
 }
+
+// TestFormAnsweredWithAPage: a form whose POST is answered with a page (200,
+// no redirect) has two echoes of one exchange, the page's own and the
+// action's; the panel logs and shows it once, with the action's lines.
+func TestFormAnsweredWithAPage(t *testing.T) {
+	sec := func(n int) Time { return t0.Add(Duration(n) * Second) }
+	line := "lab_big=" + strings.Repeat("x", 40) + "; Path=/"
+	page := &Echo{Method: "POST", Path: "/lab/cookie-session", Status: 200, SetCookie: []string{line}, At: sec(1)}
+	action := &Echo{Method: "POST", Path: "/lab/cookie-session", Status: 200, SetCookie: []string{line}, At: sec(1).Add(Millisecond)}
+	m := Build(Input{Lang: "en", Now: sec(2), StoreOK: true, PagePath: "/lab/cookie-session",
+		State:    &State{Cookies: []Cookie{{Name: "lab_big", Value: strings.Repeat("x", 40)}}, Now: sec(2)},
+		PageEcho: page, ActionEcho: action})
+	if len(m.Log) != 1 || m.Log[0].Source != SourceAction {
+		t.Errorf("exchange log: %+v, want the POST once, as the action's", m.Log)
+	}
+	if len(m.SetCookie) != 1 || m.SetCookie[0].Source != SourceAction {
+		t.Errorf("set-cookie groups: %d (%+v), want the action's alone", len(m.SetCookie), m.SetCookie)
+	}
+	// A redirect is two exchanges: the POST's 303 and the page it led to.
+	m = Build(Input{Lang: "en", Now: sec(2), StoreOK: true, PagePath: "/",
+		State:      &State{Now: sec(2)},
+		PageEcho:   &Echo{Method: "GET", Path: "/", Status: 200, At: sec(1).Add(Millisecond)},
+		ActionEcho: &Echo{Method: "POST", Path: "/login", Status: 303, Location: "/", SetCookie: []string{line}, At: sec(1)}, Redirects: 1})
+	if len(m.Log) != 2 || m.Log[0].Echo.Method != "POST" || m.Log[1].Echo.Method != "GET" {
+		t.Errorf("after a redirect, exchange log: %+v, want the POST then the GET", m.Log)
+	}
+}
