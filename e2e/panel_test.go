@@ -58,6 +58,7 @@ func TestPanelShowsLoginAndLogout(t *testing.T) {
 	}
 	assertSetLine(t, "after login", pn, "set", "HttpOnly")
 	assertNewest(t, "after login", pn, "rotated")
+	l.assertLitArrows(t, "after login (anonymous → logged in)", "authenticated")
 
 	v = l.expect(t, "logged out", l.logOut(t),
 		"session none", "timeline has destroyed", "set-cookie deletes sessionid", "server-cookie lacks sessionid", "jar lacks sessionid")
@@ -67,6 +68,30 @@ func TestPanelShowsLoginAndLogout(t *testing.T) {
 	}
 	assertSetLine(t, "after logout", pn, "delete", "Max-Age=0")
 	assertNewest(t, "after logout", pn, "destroyed")
+	l.assertLitArrows(t, "after logout (logged in → ended)", "ended")
+
+	// Back in from ended: the row's arrows all point forward, so none
+	// draws this transition and none is lit.
+	l.expect(t, "logged in again", l.logIn(t, "alice", "wonderland"), "session user alice")
+	l.assertLitArrows(t, "after logging in again (ended → logged in)")
+}
+
+// assertLitArrows checks which of the life-cycle diagram's arrows are lit
+// (drawn bold, as the learner sees them): those into the nodes named.
+func (l *learner) assertLitArrows(t *testing.T, when string, into ...string) {
+	t.Helper()
+	var lit []string
+	l.do(t, "read the diagram's arrows", func(ctx context.Context) error {
+		return l.tab.Eval(ctx, `JSON.stringify(Array.from(document.querySelectorAll('#panel .cl-diagram > li'))
+  .filter((li) => getComputedStyle(li, '::before').fontWeight === '700').map((li) => li.dataset.node))`, &lit)
+	})
+	if !slices.Equal(lit, into) {
+		var caption string
+		l.do(t, "read the diagram's caption", func(ctx context.Context) error {
+			return l.tab.Eval(ctx, `JSON.stringify((() => { const c = document.querySelector('#panel .cl-transition'); return c ? c.dataset.from + ' -> ' + c.dataset.to + ': ' + c.textContent : ''; })())`, &caption)
+		})
+		t.Errorf("%s: the life-cycle diagram lights the arrows into %q, want %q (its caption: %q)", when, lit, into, caption)
+	}
 }
 
 func panelCookie(cs []expect.PanelCookie, name string) *expect.PanelCookie {
