@@ -34,6 +34,13 @@ func loadTranslations() (translations, error) {
 	return t, nil
 }
 
+// has reports whether key is an interface string (every language has
+// every English key: the load checks it).
+func (t translations) has(key string) bool {
+	_, ok := t["en"][key]
+	return ok
+}
+
 // translate returns the interface string key in lang (else English, else
 // the key itself, so a missing string is visible rather than blank), with
 // its {name} placeholders filled from kv: name, value pairs, as everywhere

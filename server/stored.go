@@ -27,7 +27,7 @@ func handleLabStored(s *site) http.Handler {
 			fmt.Fprintf(&b, "backend: %s\nstored: no\n\n# %s\n", s.sessions.Backend(), s.i18n.translate(lang, "lab.stored.none"))
 		} else {
 			writeStored(&b, form)
-			fmt.Fprintf(&b, "\n# %s\n", s.i18n.translate(lang, "lab.stored.yes", "where", form.Where))
+			fmt.Fprintf(&b, "\n# %s\n", s.i18n.translate(lang, "lab.stored.yes", "where", s.storedAt(lang, form)))
 			if form.Command != "" {
 				fmt.Fprintf(&b, "# %s\n#   %s\n", s.i18n.translate(lang, "lab.stored.command"), form.Command)
 			}
@@ -36,6 +36,17 @@ func handleLabStored(s *site) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(b.Bytes())
 	})
+}
+
+// storedAt is where the form is kept, in the learner's language: a
+// sentence for each backend (lab.stored.at.BACKEND), or the store's own
+// words for one without.
+func (s *site) storedAt(lang string, form session.StoredForm) string {
+	key := "lab.stored.at." + form.Backend
+	if !s.i18n.has(key) {
+		return form.Where
+	}
+	return s.i18n.translate(lang, key, "at", form.At)
 }
 
 // writeStored writes a stored form: the backend, where, each field as the

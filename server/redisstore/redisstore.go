@@ -375,6 +375,7 @@ func (s *Store) Inspect(ctx context.Context, id string) (session.StoredForm, err
 	form := session.StoredForm{
 		Backend: s.Backend(),
 		Where:   "key " + key + " in redis at " + s.addr,
+		At:      key + " (" + s.addr + ")",
 		Command: "HGETALL " + key,
 		TTL:     ttl.Val(),
 	}

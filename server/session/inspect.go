@@ -13,8 +13,11 @@ import (
 // where it lives, before and after a logout; the caller passes the id from
 // the request's own cookie, never anyone else's.
 type StoredForm struct {
-	Backend string        // "memory", "sqlite" or "redis"
-	Where   string        // the file and table, the Redis key, or "this process's memory"
+	Backend string // "memory", "sqlite" or "redis"
+	Where   string // the file and table, the Redis key, or "this process's memory"
+	// At is where for the learner's sentence, in no language: the file,
+	// or the Redis key and its server; "" for memory.
+	At      string
 	Command string        // what reads it there (an SQL query, a redis-cli command); "" for memory
 	Fields  []StoredField // in the backend's own order and spelling
 	// TTL is Redis's own count of the key's time to live (PTTL), which

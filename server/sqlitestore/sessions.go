@@ -328,6 +328,7 @@ func (s *Sessions) Inspect(ctx context.Context, id string) (session.StoredForm, 
 	return session.StoredForm{
 		Backend: s.Backend(),
 		Where:   "table django_session in " + s.db.path,
+		At:      s.db.path,
 		Command: fmt.Sprintf("sqlite3 %q \"SELECT * FROM django_session WHERE session_key = '%s'\"", s.db.path, id),
 		Fields: []session.StoredField{
 			{Name: "session_key", Value: r.key},
