@@ -33,8 +33,12 @@ type attackerSite struct {
 	tr      translations
 }
 
-// labTarget is the query parameter carrying the signed lab origin.
-const labTarget = "lab"
+// labTarget is the query parameter carrying the signed lab origin, and
+// linkLang the one carrying the language of the learner the lab sent.
+const (
+	labTarget = "lab"
+	linkLang  = "lang"
+)
 
 func newAttackerSite(origin string, key []byte, tr translations) (*attackerSite, error) {
 	u, err := parseOrigin(origin)
@@ -102,7 +106,10 @@ func handleAttackerLink(s *site, as *attackerSite, form string) http.Handler {
 		if form == "token" {
 			to.Path = "/token"
 		}
-		to.RawQuery = url.Values{labTarget: {as.targets.sign(lab.String())}}.Encode()
+		// The link says the learner's language: an attacker's link to a
+		// target can say anything, and the attacker's site cannot read
+		// the lab's lang cookie.
+		to.RawQuery = url.Values{labTarget: {as.targets.sign(lab.String())}, linkLang: {prefsOf(r).Lang}}.Encode()
 		http.Redirect(w, r, to.String(), http.StatusSeeOther)
 	})
 }
@@ -122,8 +129,9 @@ func (p *attackerPage) T(key string, kv ...any) string { return p.tr.translate(p
 
 // Handler returns the attacker site: GET / (the forged transfer), GET
 // /token (the same against the token-protected route), its stylesheet and
-// a health check; anything else is a 404. Its language comes from
-// Accept-Language alone: the lab's lang cookie is another site's.
+// a health check; anything else is a 404. Its language is the one its
+// link names (?lang=, as the lab's link does), else Accept-Language's: the
+// lab's lang cookie is another site's.
 func (as *attackerSite) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { as.serve(w, r, false) })
@@ -135,7 +143,11 @@ func (as *attackerSite) Handler() http.Handler {
 
 // serve writes one of the attacker site's pages.
 func (as *attackerSite) serve(w http.ResponseWriter, r *http.Request, token bool) {
-	pg := &attackerPage{Lang: langFromAcceptLanguage(r.Header.Get("Accept-Language")), Token: token, tr: as.tr}
+	lang := r.URL.Query().Get(linkLang)
+	if lang != "en" && lang != "ko" {
+		lang = langFromAcceptLanguage(r.Header.Get("Accept-Language"))
+	}
+	pg := &attackerPage{Lang: lang, Token: token, tr: as.tr}
 	status := http.StatusOK
 	lab, err := as.labOf(r)
 	if err != nil {

@@ -221,6 +221,20 @@ func TestAttackerSiteRefusals(t *testing.T) {
 	if res := b.do(req); !strings.Contains(res.body, `<html lang="ko">`) || !strings.Contains(res.body, "당첨") {
 		t.Error("the attacker page does not speak Korean to a Korean browser")
 	}
+	// A learner who chose Korean on the lab, in a browser that asks for
+	// English: the lab's link says ko, and the attacker's page follows it.
+	b.setCookie("lang", "ko")
+	req, _ = http.NewRequest(http.MethodGet, lab.srv.URL+"/lab/csrf/attacker", nil)
+	req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+	if res := b.do(req); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the lab's link to the attacker site: %d", res.StatusCode)
+	} else {
+		req, _ = http.NewRequest(http.MethodGet, res.Header.Get("Location"), nil)
+		req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+		if page := b.do(req); !strings.Contains(page.body, `<html lang="ko">`) || !strings.Contains(page.body, "당첨") {
+			t.Errorf("the attacker page reached from the Korean lab speaks English (from %s)", res.Header.Get("Location"))
+		}
+	}
 	for path, want := range map[string]int{"/static/prize.css": http.StatusOK, "/static/panel.js": http.StatusNotFound, "/lab/csrf": http.StatusNotFound} {
 		req, _ := http.NewRequest(http.MethodGet, lab.attackerURL+path, nil)
 		if res := b.do(req); res.StatusCode != want {
