@@ -261,9 +261,9 @@ var Checks = []Check{
 		Words: "user", Syntax: "user USERNAME", Parse: oneUsername, Needs: SeesPage | SeesSession,
 		Say: func(a []string) Text {
 			if a[0] == "*" {
-				return Text{"the header greets a logged-in user", "머리말이 로그인한 사용자를 맞이함"}
+				return Text{"the header greets a logged-in user", "머리글이 로그인한 사용자를 맞이함"}
 			}
-			return Text{"the header greets " + a[0], "머리말의 인사: " + a[0]}
+			return Text{"the header greets " + a[0], "머리글의 인사: " + a[0]}
 		},
 		Holds: func(a []string, v *View) (State, string) {
 			want := func(u string) bool { return u != "" && (a[0] == "*" || u == a[0]) }
@@ -272,7 +272,7 @@ var Checks = []Check{
 	},
 	{
 		Words: "user anonymous", Syntax: "user anonymous", Needs: SeesPage | SeesSession,
-		Say: say("the header offers Log in: nobody is logged in", "머리말에 로그인 링크가 있음: 로그인한 사람이 없음"),
+		Say: say("the header offers Log in: nobody is logged in", "머리글에 로그인 링크가 있음: 로그인한 사람이 없음"),
 		Holds: func(_ []string, v *View) (State, string) {
 			return greeting(v, func(u string) bool { return u == "" })
 		},
