@@ -47,33 +47,65 @@ func TestAccessibility(t *testing.T) {
 		// The advanced track's new controls: a switch's banner aside, the
 		// second site's link, another browser's instructions.
 		"/lessons/session-fixation", "/lessons/csrf?step=3", "/lessons/many-sessions?step=2", "/login", "/signup", "/lab/template", "/no-such-page"}
-	for _, v := range []struct {
-		lang, theme string
-		width       int64
-	}{{"en", "light", 1280}, {"ko", "dark", 390}} {
-		l.do(t, "set "+v.lang+" "+v.theme, func(ctx context.Context) error {
-			for name, value := range map[string]string{"lang": v.lang, "theme": v.theme} {
-				if err := l.tab.SetCookie(ctx, network.SetCookieParams{Name: name, Value: value, URL: l.base + "/", Path: "/"}); err != nil {
-					return err
-				}
+	views := []axeView{{"en", "light", 1280}, {"ko", "dark", 390}}
+	for _, v := range views {
+		l.axe(t, axe, v, pages)
+	}
+	// Then a learner's own pages, logged in here and in a second browser:
+	// on a phone the sessions table is a card per session, the other
+	// session's "End" button in it.
+	if err := l.openSecond(); err != nil {
+		t.Fatal(err)
+	}
+	l.second.logIn(t, "alice", "wonderland")
+	l.logIn(t, "alice", "wonderland")
+	for _, v := range views {
+		l.axe(t, axe, v, []string{"/me", "/me/sessions"})
+	}
+	// Still on /me/sessions, at the phone's width: the other session's
+	// button is on screen, not past the table's edge.
+	var onScreen bool
+	l.do(t, "find the End button", func(ctx context.Context) error {
+		return l.tab.Eval(ctx, `JSON.stringify((() => { const b = document.querySelector("[data-end-session]"); if (!b) return false;
+  const r = b.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; })())`, &onScreen)
+	})
+	if !onScreen {
+		t.Errorf("/me/sessions at %dpx: the other session's End button is not on screen", views[len(views)-1].width)
+	}
+	l.screenshot(t, "me-sessions-ko-phone")
+}
+
+// axeView is a language, a theme and a window width.
+type axeView struct {
+	lang, theme string
+	width       int64
+}
+
+// axe runs axe-core on each page in the view; every finding fails t.
+func (l *learner) axe(t *testing.T, axe string, v axeView, pages []string) {
+	t.Helper()
+	l.do(t, "set "+v.lang+" "+v.theme, func(ctx context.Context) error {
+		for name, value := range map[string]string{"lang": v.lang, "theme": v.theme} {
+			if err := l.tab.SetCookie(ctx, network.SetCookieParams{Name: name, Value: value, URL: l.base + "/", Path: "/"}); err != nil {
+				return err
 			}
-			return l.tab.Do(ctx, chromedp.EmulateViewport(v.width, 900))
-		})
-		for _, path := range pages {
-			var found []string
-			l.do(t, "axe "+path, func(ctx context.Context) error {
-				if err := l.open(ctx, path); err != nil {
-					return err
-				}
-				if err := l.tab.Do(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
-					return fmt.Errorf("load axe-core: %w", err)
-				}
-				return l.tab.Eval(ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
+		}
+		return l.tab.Do(ctx, chromedp.EmulateViewport(v.width, 900))
+	})
+	for _, path := range pages {
+		var found []string
+		l.do(t, "axe "+path, func(ctx context.Context) error {
+			if err := l.open(ctx, path); err != nil {
+				return err
+			}
+			if err := l.tab.Do(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+				return fmt.Errorf("load axe-core: %w", err)
+			}
+			return l.tab.Eval(ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
   r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "))))`, &found)
-			})
-			if len(found) > 0 {
-				t.Errorf("%s (%s, %s, %dpx): %d axe findings:\n  %s", path, v.lang, v.theme, v.width, len(found), strings.Join(found, "\n  "))
-			}
+		})
+		if len(found) > 0 {
+			t.Errorf("%s (%s, %s, %dpx): %d axe findings:\n  %s", path, v.lang, v.theme, v.width, len(found), strings.Join(found, "\n  "))
 		}
 	}
 }
