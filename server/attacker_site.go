@@ -144,7 +144,7 @@ func (as *attackerSite) Handler() http.Handler {
 // serve writes one of the attacker site's pages.
 func (as *attackerSite) serve(w http.ResponseWriter, r *http.Request, token bool) {
 	lang := r.URL.Query().Get(linkLang)
-	if lang != "en" && lang != "ko" {
+	if !validLang(lang) {
 		lang = langFromAcceptLanguage(r.Header.Get("Accept-Language"))
 	}
 	pg := &attackerPage{Lang: lang, Token: token, tr: as.tr}
