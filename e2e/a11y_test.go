@@ -81,8 +81,8 @@ type axeView struct {
 	width       int64
 }
 
-// axe runs axe-core on each page in the view; every finding fails t.
-func (l *learner) axe(t *testing.T, axe string, v axeView, pages []string) {
+// axe runs axe-core (script) on each page in the view; every finding fails t.
+func (l *learner) axe(t *testing.T, script string, v axeView, pages []string) {
 	t.Helper()
 	l.do(t, "set "+v.lang+" "+v.theme, func(ctx context.Context) error {
 		for name, value := range map[string]string{"lang": v.lang, "theme": v.theme} {
@@ -98,7 +98,7 @@ func (l *learner) axe(t *testing.T, axe string, v axeView, pages []string) {
 			if err := l.open(ctx, path); err != nil {
 				return err
 			}
-			if err := l.tab.Do(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+			if err := l.tab.Do(ctx, chromedp.Evaluate[chromedp.Void](script)); err != nil {
 				return fmt.Errorf("load axe-core: %w", err)
 			}
 			return l.tab.Eval(ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(
